@@ -1,0 +1,210 @@
+"""Command line: thin wiring from arguments to the grader's modules. Nothing imports this module.
+
+Exit codes: 0 when the command did its job (``grade`` exits 0 whatever the score); 1 when a check
+found problems (``validate``, ``sync --check``); 2 for a usage or configuration error, reported
+as one line without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from grader import __version__
+from grader.errors import GraderError
+
+FORMATS = ("table", "json")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args)
+    except GraderError as exc:
+        print(f"grader: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("grader: interrupted", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="grader",
+        description="Grade concurrency exercises in a sandbox: per-test timeouts, whole-tree kills, tamper checks.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--course", type=Path, default=None,
+                        help="path to course.yml (default: the nearest course.yml in this folder or above)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    grade = sub.add_parser("grade", help="grade a submission on the hidden tests (instructors, CI)")
+    grade.add_argument("submission", type=Path,
+                       help="a folder of topic folders (like solutions/) or a repository holding exercises/")
+    _topic_option(grade)
+    _output_options(grade)
+    _jobs_option(grade)
+    grade.set_defaults(func=cmd_grade)
+
+    check = sub.add_parser("check", help="run the visible tests on your own exercises (students)")
+    check.add_argument("topic", nargs="?", help="one topic id, e.g. 04_pool (default: all)")
+    check.add_argument("--path", type=Path, default=None, help="the exercises folder (default: exercises/ of the course)")
+    _output_options(check)
+    _jobs_option(check)
+    check.set_defaults(func=cmd_check)
+
+    validate = sub.add_parser("validate", help="lint the course; solutions full marks, stubs zero, every mutant caught")
+    validate.add_argument("--repeat", type=_positive_int, default=1, help="grade everything N times (default: 1)")
+    _topic_option(validate)
+    _output_options(validate)
+    _jobs_option(validate)
+    validate.set_defaults(func=cmd_validate)
+
+    sync = sub.add_parser("sync", help="write the stubs in exercises/ from the solutions' markers")
+    sync.add_argument("--check", action="store_true", help="change nothing; exit 1 if a stub differs")
+    sync.set_defaults(func=cmd_sync)
+    return parser
+
+
+def _topic_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--topic", action="append", dest="topics", metavar="ID",
+                        help="only this topic (repeatable), e.g. --topic 04_pool")
+
+
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    parser.add_argument("--out", type=Path, default=None, help="write the report to this file instead of stdout")
+
+
+def _jobs_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--jobs", "-j", type=_positive_int, default=None,
+                        help="topics graded at once (default: the number of usable cores)")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def find_course(explicit: Path | None) -> Path:
+    if explicit is not None:
+        return explicit
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "course.yml").is_file():
+            return folder / "course.yml"
+    raise GraderError("no course.yml here or in any parent folder (run inside the course, or pass --course)")
+
+
+def _load(args: argparse.Namespace):
+    from grader import course
+
+    return course.load(find_course(args.course))
+
+
+def _emit(args: argparse.Namespace, render_table: Callable[[bool], str], data: Callable[[], str]) -> None:
+    if args.out is not None:
+        text = data() if args.format == "json" else render_table(False)
+        tmp = args.out.with_name(args.out.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, args.out)
+        return
+    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    sys.stdout.write(data() if args.format == "json" else render_table(color))
+
+
+def _check_topics(course, topics: list[str] | None) -> None:
+    for topic_id in topics or ():
+        course.topic(topic_id)  # raises a one-line error for an unknown id
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from grader.grading import Grader
+    from grader.report import json as json_report
+    from grader.report import table
+
+    course = _load(args)
+    _check_topics(course, args.topics)
+    result = Grader(course, jobs=args.jobs).grade(args.submission, args.topics)
+    _emit(args, lambda color: table.render(result, color=color), lambda: json_report.render(result))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from grader.grading import Grader
+    from grader.report import json as json_report
+    from grader.report import table
+
+    course = _load(args)
+    topics = [args.topic] if args.topic else None
+    _check_topics(course, topics)
+    path = args.path or course.path("exercises")
+    result = Grader(course, jobs=args.jobs).grade(path, topics, visible=True)
+    _emit(args, lambda color: table.render(result, color=color), lambda: json_report.render(result))
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from grader import validate
+    from grader.grading import Grader
+
+    course = _load(args)
+    _check_topics(course, args.topics)
+    topics = [course.topic(t) for t in args.topics] if args.topics else list(course.topics)
+    verdicts, problems = validate.validate(course, Grader(course, jobs=args.jobs), topics, args.repeat)
+    report = validate.report(verdicts, problems, args.repeat)
+    _emit(args, lambda _color: _validate_table(report), lambda: json.dumps(report, indent=2) + "\n")
+    return 0 if report["ok"] else 1
+
+
+def _validate_table(report: dict) -> str:
+    lines = []
+    for problem in report["problems"]:
+        lines.append(f"PROBLEM  {problem}")
+    for topic in report["topics"]:
+        for kind in ("solution", "stub"):
+            entry = topic.get(kind)
+            if entry:
+                scores = ", ".join(f"{r['score']:g}/{r['max_score']:g}" for r in entry["runs"])
+                lines.append(f"{'ok' if entry['ok'] else 'FAIL':8} {topic['id']} {kind}: {scores}")
+                if not entry["ok"]:
+                    lines += [f"           {t}" for r in entry["runs"] for t in r["failed_tests"][:5]]
+        for mutant in topic["mutants"]:
+            caught = sum(r["ok"] for r in mutant["runs"])
+            lines.append(f"{'ok' if mutant['ok'] else 'MISSED':8} {topic['id']} mutant {mutant['name']}: "
+                         f"caught in {caught}/{len(mutant['runs'])} runs (must lose: {', '.join(mutant['loses'])})")
+        if topic["mutation_score"] is not None:
+            lines.append(f"         {topic['id']} mutation score: {topic['mutation_score']:.0%}")
+    lines.append("validate: " + ("all good" if report["ok"] else "problems found"))
+    return "\n".join(lines) + "\n"
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from grader import sync
+
+    course = _load(args)
+    if args.check:
+        drifts = sync.check(course)
+        for drift in drifts:
+            print(f"{drift.stub}: {drift.reason} (run `grader sync`)", file=sys.stderr)
+        if not drifts:
+            print(f"sync: {len(course.topics)} stubs match their solutions")
+        return 1 if drifts else 0
+    written = sync.write(course)
+    for path in written:
+        print(f"wrote {path}")
+    print(f"sync: {len(written)} stub(s) written, {len(course.topics) - len(written)} already up to date")
+    return 0

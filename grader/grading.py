@@ -1,0 +1,123 @@
+"""Grade a submission: for each topic, in parallel up to ``jobs``, the same named steps in order.
+
+intake -> compile -> manifest -> run -> score. A step that finds the topic ungradable (module
+missing, syntax error, tests that do not collect) ends the topic with a clear message and zero
+points for its tests; the other topics are graded as usual.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.course import Course, Topic
+from grader.result import Flag, GradeResult, TopicResult
+from grader.runner import TestOutcome, TopicRunner
+from grader.sandbox import Sandbox
+from grader.scoring import score_topic, topic_points
+from grader.submission import intake, submission_root
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class TopicJob:
+    """Everything one topic's steps need."""
+
+    topic: Topic
+    root: Path
+    """The folder holding the submission's topic folders."""
+    test_file: Path
+    work: Path
+    """Fresh folder for this topic's run: ``work/`` holds the copied files."""
+
+
+class Grader:
+    def __init__(self, course: Course, sandbox: Sandbox | None = None, jobs: int | None = None) -> None:
+        self.course = course
+        self.sandbox = sandbox or Sandbox()
+        self.jobs = jobs or default_jobs()
+        self.runner = TopicRunner(self.sandbox)
+        self._manifests: dict[tuple[str, int, int], tuple[list[str], str]] = {}
+        self._lock = threading.Lock()
+
+    def grade(self, submission: Path, topic_ids: list[str] | None = None, visible: bool = False) -> GradeResult:
+        """Grade ``submission`` on the hidden tests (or, for students, on the visible ones)."""
+        root = submission_root(submission)
+        topics = [self.course.topic(t) for t in topic_ids] if topic_ids else list(self.course.topics)
+        tmp = Path(tempfile.mkdtemp(prefix="grader-"))
+        try:
+            jobs = [
+                TopicJob(t, root, self.course.path(t.visible if visible else t.hidden).resolve(), tmp / t.id)
+                for t in topics
+            ]
+            with ThreadPoolExecutor(max_workers=min(self.jobs, len(jobs))) as pool:
+                results = list(pool.map(self.grade_topic, jobs))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return GradeResult(tuple(results), sandbox=self.sandbox.tier)
+
+    def manifest(self, test_file: Path, work: Path) -> tuple[list[str], str]:
+        """Test ids of a hidden-test file, collected once per file version."""
+        try:
+            info = test_file.stat()
+        except FileNotFoundError:
+            return [], f"test file {test_file} not found"
+        key = (str(test_file), info.st_mtime_ns, info.st_size)
+        with self._lock:
+            if key in self._manifests:
+                return self._manifests[key]
+        found = self.runner.collect(test_file, work)
+        with self._lock:
+            self._manifests[key] = found
+        return found
+
+    def grade_topic(self, job: TopicJob) -> TopicResult:
+        try:
+            return self._grade_topic(job)
+        except Exception as exc:  # noqa: BLE001 - one topic's failure must not lose the others
+            message = f"internal grader error: {type(exc).__name__}: {exc}"
+            return TopicResult(job.topic.id, job.topic.title, (), (Flag("grader-error", message, job.topic.id),),
+                               message, max_points=float(topic_points(self.course, job.topic)))
+
+    def _grade_topic(self, job: TopicJob) -> TopicResult:
+        topic = job.topic
+        job.work.mkdir(parents=True)
+        ids, collect_error = self.manifest(job.test_file, job.work)
+        if collect_error:
+            return self._ungradable(topic, [], collect_error, [Flag("manifest", collect_error)])
+        taken = intake(job.root, topic, job.work / "work")
+        notes = [Flag("ignored-file", note) for note in taken.notes]
+        if taken.missing:
+            return self._ungradable(topic, ids, taken.missing, notes)
+        syntax = _syntax_error(job.work / "work" / topic.module_file)
+        if syntax:
+            return self._ungradable(topic, ids, syntax, notes)
+        report = self.runner.run(job.test_file, ids, job.work / "work", self.course.timeout(topic))
+        return score_topic(self.course, topic, ids, report.outcomes, notes + report.flags)
+
+    def _ungradable(self, topic: Topic, ids: list[str], message: str, flags: list[Flag]) -> TopicResult:
+        outcomes = {i: TestOutcome(i, "error", message) for i in ids}
+        return score_topic(self.course, topic, ids, outcomes, flags, message)
+
+
+def _syntax_error(path: Path) -> str:
+    """``SyntaxError in processes.py line 3: ...`` without running anything, or ``""``."""
+    try:
+        compile(path.read_bytes(), path.name, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        return f"SyntaxError in {path.name} line {exc.lineno}: {exc.msg}"
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return f"{path.name} cannot be compiled: {type(exc).__name__}: {exc}"
+    return ""
+

@@ -1,0 +1,126 @@
+"""Picklable helpers for the process and daemon topics (01_processes, 05_daemon).
+
+Child processes import these by name, so they live here and not in the hidden test files
+(those are imported with importlib mode and cannot be imported by a child).
+
+* ``RendezvousInt`` proves that ``run_squares`` ran its workers at the same time: squaring one
+  waits at a shared barrier until every sibling is being squared too.
+* ``job_with_helper`` / ``exit_with`` are jobs for ``supervise``: the first starts a helper
+  process of its own, which a daemonic process may not do.
+* ``StoppableEvent`` is a ``threading.Event`` whose waiters can be made to exit, so a test can
+  end a logger thread it never got a handle to (and a non-daemon one cannot hang pytest's exit).
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+import threading
+
+#: what a RendezvousInt squares to when its siblings never arrived (no real square is negative)
+NOT_TOGETHER = -1
+
+
+class RendezvousInt:
+    """An int stand-in whose square is only computed while all its siblings are squared too.
+
+    ``x * x`` (or ``x ** 2``) waits at ``barrier`` (a ``Manager().Barrier`` proxy: picklable
+    under every start method, also when the student puts ``x`` itself on a queue) for at most
+    ``timeout`` seconds. When every sibling arrives, the product is the plain int square; when
+    the barrier breaks (the workers ran one after another), it is ``NOT_TOGETHER``.
+    """
+
+    def __init__(self, value: int, barrier, timeout: float) -> None:
+        self.value = value
+        self.barrier = barrier
+        self.timeout = timeout
+
+    def _together(self) -> bool:
+        try:
+            self.barrier.wait(self.timeout)
+        except threading.BrokenBarrierError:
+            return False
+        return True
+
+    def __mul__(self, other):
+        if not self._together():
+            return NOT_TOGETHER
+        return self.value * int(other)
+
+    __rmul__ = __mul__
+
+    def __pow__(self, exponent, modulo=None):
+        if not self._together():
+            return NOT_TOGETHER
+        return pow(self.value, int(exponent), modulo)
+
+    def __int__(self) -> int:
+        return self.value
+
+    __index__ = __int__
+
+    def __repr__(self) -> str:
+        return f"RendezvousInt({self.value})"
+
+
+def touch(path: str) -> None:
+    """A helper process's whole job: create ``path``."""
+    with open(path, "w") as fh:
+        fh.write(str(os.getpid()))
+
+
+def job_with_helper(report_path: str, method: str) -> None:
+    """A job for ``supervise``: start a helper process, wait for it, write a JSON report.
+
+    Starting the helper fails with ``AssertionError: daemonic processes are not allowed to have
+    children`` when this job itself runs in a daemon process; the job then exits with code 1.
+    """
+    ctx = multiprocessing.get_context(method)
+    helper_file = report_path + ".helper"
+    helper = ctx.Process(target=touch, args=(helper_file,))
+    helper.start()
+    helper.join(30)
+    report = {
+        "job_pid": os.getpid(),
+        "job_daemon": multiprocessing.current_process().daemon,
+        "helper_exitcode": helper.exitcode,
+        "helper_ran": os.path.exists(helper_file),
+    }
+    with open(report_path, "w") as fh:
+        json.dump(report, fh)
+    if helper.exitcode != 0:
+        raise RuntimeError(f"the helper process failed with exit code {helper.exitcode}")
+
+
+def exit_with(code: int) -> None:
+    """A job for ``supervise`` that ends its process with exit code ``code``."""
+    sys.exit(code)
+
+
+def fail_with_value_error() -> None:
+    """A job for ``supervise`` that raises (its process exits with code 1)."""
+    raise ValueError("this job always fails")
+
+
+class StoppableEvent(threading.Event):
+    """A ``threading.Event`` that a test can close: every later or pending ``wait`` ends its thread.
+
+    ``close()`` sets the event (waking any waiter) and makes ``wait`` raise ``SystemExit``, which
+    ends a thread silently. A logger thread blocked in ``wait()`` therefore exits, daemon or not.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._closed = False
+
+    def wait(self, timeout: float | None = None) -> bool:
+        result = super().wait(timeout)
+        if self._closed:
+            raise SystemExit
+        return result
+
+    def close(self) -> None:
+        self._closed = True
+        super().set()

@@ -1,0 +1,1 @@
+"""Renderers: pure functions from a GradeResult to text, one small module per format."""

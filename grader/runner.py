@@ -1,0 +1,231 @@
+"""Run one topic's tests in the sandbox and return one outcome per expected test id.
+
+The runner inside the sandbox reports over a private pipe (see ``grader.sandboxed.reporter``).
+Here every record is checked: the nonce must match, ids must be in the manifest, a test reports
+once. The outer deadline follows progress: a test that started gets ``timeout`` plus a grace
+period before the tree is killed. A hang or a crash costs the test in flight, and the run resumes
+with the tests that have not reported yet.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.result import Flag
+from grader.sandbox import Outcome, Sandbox, clean_env
+
+GRACE = 5.0
+"""Seconds past the per-test timeout before the outer deadline kills the run."""
+IDLE_LIMIT = 60.0
+"""Seconds the run may go without any record (start-up, collection, between tests)."""
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    id: str
+    outcome: str  # passed, failed, error, timeout, skipped
+    message: str = ""
+    duration: float = 0.0
+
+    __test__ = False
+
+
+@dataclass
+class RunReport:
+    outcomes: dict[str, TestOutcome] = field(default_factory=dict)
+    flags: list[Flag] = field(default_factory=list)
+    runs: int = 0
+    last_output: str = ""
+
+
+@dataclass
+class _Run:
+    """What one sandboxed pytest process told us."""
+
+    nonce: str
+    expected: set[str]
+    started: float = field(default_factory=time.monotonic)
+    buffer: bytes = b""
+    collected: list[str] | None = None
+    collect_errors: list[str] = field(default_factory=list)
+    results: dict[str, TestOutcome] = field(default_factory=dict)
+    current: str | None = None
+    current_since: float = 0.0
+    last_event: float = field(default_factory=time.monotonic)
+    end_rc: int | None = None
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+    def feed(self, data: bytes) -> None:
+        self.buffer += data
+        *lines, self.buffer = self.buffer.split(b"\n")
+        for line in lines:
+            if line.strip():
+                self._record(line)
+
+    def _record(self, line: bytes) -> None:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            self.problems.append(("bad-record", "an unreadable record arrived on the result channel"))
+            return
+        if not isinstance(record, dict) or record.get("nonce") != self.nonce:
+            self.problems.append(("forged-record", "a record without the run's nonce arrived on the result channel"))
+            return
+        self.last_event = time.monotonic()
+        event, test_id = record.get("event"), record.get("id")
+        if event == "start":
+            self.current, self.current_since = test_id, self.last_event
+        elif event == "result":
+            if test_id not in self.expected:
+                self.problems.append(("unexpected-test", f"a result for {test_id!r}, which is not in the manifest"))
+            elif test_id in self.results:
+                self.problems.append(("conflicting-record", f"{test_id} reported twice"))
+                self.results[test_id] = TestOutcome(test_id, "error", "reported twice: result rejected")
+            else:
+                self.results[test_id] = TestOutcome(
+                    test_id, str(record.get("outcome")), str(record.get("message") or ""),
+                    float(record.get("duration") or 0.0),
+                )
+            self.current = None
+        elif event == "collected":
+            self.collected = [str(i) for i in record.get("ids") or []]
+        elif event == "collect_error":
+            self.collect_errors.append(str(record.get("message") or "collection failed"))
+        elif event == "end":
+            self.end_rc = int(record.get("rc", -1))
+
+    def deadline(self, timeout: float) -> float:
+        if self.current is not None:
+            return self.current_since + timeout + GRACE
+        return self.last_event + IDLE_LIMIT
+
+
+class TopicRunner:
+    """Runs pytest on some test ids inside the sandbox, resuming after hangs and crashes."""
+
+    def __init__(self, sandbox: Sandbox, python: str = sys.executable) -> None:
+        self.sandbox = sandbox
+        self.python = python
+
+    def collect(self, test_file: Path, run_dir: Path) -> tuple[list[str], str]:
+        """The manifest: test ids the file defines, collected with no student code present."""
+        work = run_dir / "collect"
+        work.mkdir(parents=True, exist_ok=True)
+        run, outcome = self._run_once(test_file, [str(test_file)], set(), work, timeout=60, collect_only=True)
+        if run.collected is None or run.collect_errors:
+            why = "; ".join(run.collect_errors) or _tail(outcome.output) or "no ids reported"
+            return [], f"collecting {test_file.name} failed: {why}"
+        return run.collected, ""
+
+    def run(self, test_file: Path, ids: list[str], workdir: Path, timeout: float) -> RunReport:
+        report = RunReport()
+        pending = list(ids)
+        expected = set(ids)
+        while pending:
+            report.runs += 1
+            args = [f"{test_file}::{i.split('::', 1)[1]}" if "::" in i else str(test_file) for i in pending]
+            run, outcome = self._run_once(test_file, args, expected, workdir, timeout)
+            report.last_output = outcome.output
+            for code, message in run.problems:
+                report.flags.append(Flag(code, message))
+            progress = False
+            for test_id, result in run.results.items():
+                if test_id in pending:
+                    report.outcomes[test_id] = result
+                    pending.remove(test_id)
+                    progress = True
+            if run.current is not None and run.current in pending:
+                report.outcomes[run.current] = _in_flight(run, outcome, timeout)
+                pending.remove(run.current)
+                progress = True
+            if not pending:
+                break
+            if run.collect_errors:
+                message = "the tests could not be collected: " + "; ".join(run.collect_errors)
+                self._give_up(report, pending, message)
+                break
+            if run.end_rc is not None:
+                # pytest finished cleanly yet never reported these: something swallowed them.
+                for test_id in pending:
+                    report.outcomes[test_id] = TestOutcome(test_id, "error", "no result was reported for this test")
+                report.flags.append(Flag("missing-record", f"{len(pending)} test(s) ended without a result record"))
+                break
+            if not progress:
+                self._give_up(report, pending, _crash_message(outcome, "before its tests could run"))
+                report.flags.append(Flag("no-progress", "the test process ended before any test started: "
+                                         + (outcome.error or f"exit code {outcome.returncode}")))
+                break
+            if run.collected is not None and not set(run.collected) <= expected:
+                report.flags.append(Flag("collection-mismatch", "the run collected tests that are not in the manifest"))
+        return report
+
+    def _give_up(self, report: RunReport, pending: list[str], message: str) -> None:
+        for test_id in pending:
+            report.outcomes[test_id] = TestOutcome(test_id, "error", message)
+        pending.clear()
+
+    def _run_once(self, test_file: Path, args: list[str], expected: set[str], workdir: Path,
+                  timeout: float, collect_only: bool = False) -> tuple[_Run, Outcome]:
+        nonce = secrets.token_hex(16)
+        nonce_r, nonce_w = os.pipe()
+        os.write(nonce_w, nonce.encode() + b"\n")
+        os.close(nonce_w)
+        rec_r, rec_w = os.pipe()
+        run = _Run(nonce=nonce, expected=expected)
+        home = workdir.parent / "home"
+        home.mkdir(exist_ok=True)
+        argv = [
+            self.python, "-I", "-B", "-m", "grader.sandboxed.run_tests",
+            "--nonce-fd", str(nonce_r), "--record-fd", str(rec_w),
+            "--rootdir", str(test_file.parent), "--student-dir", str(workdir),
+            "--timeout", str(timeout), *(["--collect-only"] if collect_only else []), *args,
+        ]
+        try:
+            outcome = self.sandbox.run(
+                argv, cwd=str(workdir), env=clean_env(str(home), str(home), nonce[:8]),
+                pass_fds=(nonce_r, rec_w), readers={rec_r: run.feed},
+                deadline=lambda: run.deadline(timeout),
+            )
+        finally:
+            os.close(rec_r)
+        if run.buffer.strip():
+            run.feed(b"\n")
+        return run, outcome
+
+
+def _in_flight(run: _Run, outcome: Outcome, timeout: float) -> TestOutcome:
+    """The outcome of the test that was running when the process ended."""
+    assert run.current is not None
+    elapsed = round(time.monotonic() - run.current_since, 3)
+    if outcome.flooded:
+        return TestOutcome(run.current, "error", "the test printed more output than allowed and was stopped", elapsed)
+    if outcome.killed:
+        return TestOutcome(run.current, "timeout",
+                           f"did not finish within {timeout:g} s and could not be interrupted "
+                           "(a deadlock, a blocking call that ignores signals, or a hang at exit)", elapsed)
+    return TestOutcome(run.current, "error", _crash_message(outcome), elapsed)
+
+
+def _crash_message(outcome: Outcome, when: str = "during this test") -> str:
+    if outcome.error:
+        return outcome.error
+    rc = outcome.returncode
+    how = f"was killed by signal {-rc}" if rc is not None and rc < 0 else f"exited with code {rc}"
+    tail = _tail(outcome.output)
+    return f"the test process {how} {when}" + (f": {tail}" if tail else "")
+
+
+_PROGRESS = re.compile(r"^[.FEsxX]+(\s+\[\s*\d+%\])?$")
+
+
+def _tail(output: str, lines: int = 3) -> str:
+    """The last lines of output a student can use (pytest's progress dots are left out)."""
+    kept = [line.strip() for line in output.strip().splitlines() if line.strip() and not _PROGRESS.match(line.strip())]
+    return " | ".join(kept[-lines:])[-600:]

@@ -1,0 +1,180 @@
+"""The child subreaper: runs one command with rlimits, then kills and reaps its whole tree.
+
+Started by ``grader.sandbox`` as a stand-alone script (stdlib only) in its own session. It makes
+itself a child subreaper (Linux), so every process the command leaves behind, even one that
+double-forked and called ``setsid``, is re-parented here and can be killed and reaped. It runs
+the command in a new process group with rlimits set between fork and exec, waits for it to exit
+or for a kill request, then kills every descendant, round after round until none is left (a
+process that keeps re-forking cannot outrun it), and reports one JSON line.
+
+Protocol: argv[1] is a JSON spec ``{argv, cwd, env, limits, pass_fds, out_fd}``; fd 0 is the
+control pipe (``k`` or EOF = kill now: EOF also means the grader died); fd 1 receives the status
+line ``{"rc", "killed", "leftovers", "error"}``. The command's stdout and stderr go to ``out_fd``.
+"""
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def set_subreaper():
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def apply_limits(limits):
+    """Runs in the child between fork and exec: its own process group, then the rlimits."""
+    import resource
+
+    os.setpgid(0, 0)
+    table = {
+        "cpu": resource.RLIMIT_CPU,
+        "data": resource.RLIMIT_DATA,
+        "fsize": resource.RLIMIT_FSIZE,
+        "nofile": resource.RLIMIT_NOFILE,
+        "core": resource.RLIMIT_CORE,
+    }
+    if hasattr(resource, "RLIMIT_NPROC"):
+        table["nproc"] = resource.RLIMIT_NPROC
+    for name, value in limits.items():
+        if value is None or name not in table:
+            continue
+        soft, hard = resource.getrlimit(table[name])
+        # Never raise a limit, only lower it; CPU gets a hard limit one second above the soft
+        # one, so SIGXCPU comes first and SIGKILL follows if the student catches it.
+        new_hard = value + 1 if name == "cpu" else value
+        if hard != resource.RLIM_INFINITY:
+            new_hard = min(new_hard, hard)
+        resource.setrlimit(table[name], (min(value, new_hard), new_hard))
+
+
+def proc_table():
+    """{pid: (ppid, state)} for every process, from /proc (None where there is no /proc)."""
+    if not os.path.isdir("/proc"):
+        return None
+    table = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                rest = fh.read().rsplit(b")", 1)[1].split()
+            table[int(entry)] = (int(rest[1]), rest[0].decode())
+        except (OSError, IndexError, ValueError):
+            continue
+    return table
+
+
+def descendants(root):
+    """Live (non-zombie) descendants of ``root`` and its zombie children."""
+    table = proc_table()
+    if table is None:
+        try:
+            import psutil
+
+            kids = psutil.Process(root).children(recursive=True)
+            return [p.pid for p in kids], []
+        except Exception:  # noqa: BLE001 - best effort where there is no /proc
+            return [], []
+    children = {}
+    for pid, (ppid, _state) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    live, zombies, todo = [], [], list(children.get(root, ()))
+    while todo:
+        pid = todo.pop()
+        if table[pid][1] == "Z":
+            if table[pid][0] == root:
+                zombies.append(pid)
+        else:
+            live.append(pid)
+        todo.extend(children.get(pid, ()))
+    return live, zombies
+
+
+def kill_tree(proc):
+    """Kill the command's group and every descendant until none is left; return how many were live."""
+    me = os.getpid()
+    first = None
+    for _round in range(500):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        live, zombies = descendants(me)
+        if first is None:
+            first = len([p for p in live if p != proc.pid])
+        for pid in live:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        for pid in zombies:
+            if pid != proc.pid:
+                try:
+                    os.waitpid(pid, os.WNOHANG)
+                except ChildProcessError:
+                    pass
+        proc.poll()
+        if not live and proc.returncode is not None:
+            break
+        time.sleep(0.005 if _round < 20 else 0.05)
+    return first or 0
+
+
+def main():
+    spec = json.loads(sys.argv[1])
+    status = {"rc": None, "killed": False, "leftovers": 0, "error": None}
+    set_subreaper()
+    out_fd = spec["out_fd"]
+    try:
+        proc = subprocess.Popen(
+            spec["argv"],
+            cwd=spec["cwd"],
+            env=spec["env"],
+            stdin=subprocess.DEVNULL,
+            stdout=out_fd,
+            stderr=out_fd,
+            pass_fds=tuple(spec["pass_fds"]),
+            preexec_fn=lambda: apply_limits(spec["limits"]),
+        )
+    except OSError as exc:
+        status["error"] = f"cannot start {spec['argv'][0]}: {exc}"
+        os.write(1, (json.dumps(status) + "\n").encode())
+        return
+    # Our copies of the command's pipes must go, so the grader sees EOF when the tree is gone.
+    for fd in set(spec["pass_fds"]) | {out_fd}:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    while proc.poll() is None:
+        readable, _, _ = select.select([0], [], [], 0.02)
+        if readable:
+            data = os.read(0, 64)
+            if not data or b"k" in data:
+                status["killed"] = True
+                break
+    status["leftovers"] = kill_tree(proc)
+    status["rc"] = proc.returncode
+    try:
+        os.write(1, (json.dumps(status) + "\n").encode())
+    except OSError:
+        pass
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    main()

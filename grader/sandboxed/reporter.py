@@ -1,0 +1,84 @@
+"""pytest plugin that reports each test's outcome over a private pipe, one JSON line per event.
+
+Every record carries the run's nonce, which the runner read from a pipe that was closed before any
+student code ran. The grader trusts nothing else: not the exit code, not stdout, not a file.
+Records: ``collected`` (all ids), ``collect_error``, ``start`` (a test begins), ``result`` (after
+its teardown) and ``end`` (written by the entry point once pytest returned).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import pytest
+
+MAX_MESSAGE = 2000
+TIMEOUT_TEXT = "Timeout (>"  # pytest-timeout's failure text
+
+
+class Reporter:
+    def __init__(self, fd: int, nonce: str) -> None:
+        self.fd = fd
+        self.nonce = nonce
+        self._phases: dict[str, list[pytest.TestReport]] = {}
+
+    def send(self, event: str, **fields: Any) -> None:
+        line = json.dumps({"nonce": self.nonce, "event": event, **fields}) + "\n"
+        data = line.encode()
+        while data:
+            written = os.write(self.fd, data)
+            data = data[written:]
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.send("collected", ids=[item.nodeid for item in session.items])
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.send("collect_error", id=report.nodeid, message=_message(report))
+
+    def pytest_runtest_logstart(self, nodeid: str) -> None:
+        self._phases[nodeid] = []
+        self.send("start", id=nodeid)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        phases = self._phases.setdefault(report.nodeid, [])
+        phases.append(report)
+        if report.when != "teardown":
+            return
+        outcome, message = "passed", ""
+        for phase in phases:
+            if phase.failed:
+                text = _message(phase)
+                if TIMEOUT_TEXT in text:
+                    outcome = "timeout"
+                else:
+                    outcome = "failed" if phase.when == "call" else "error"
+                message = text
+                break
+            if phase.skipped:
+                outcome, message = "skipped", _skip_reason(phase)
+                break
+        duration = sum(p.duration for p in phases)
+        self.send("result", id=report.nodeid, outcome=outcome, message=message, duration=round(duration, 4))
+
+
+def _message(report: pytest.TestReport | pytest.CollectReport) -> str:
+    """The failure in a few readable lines: the exception line, not the whole traceback."""
+    crash = getattr(report.longrepr, "reprcrash", None)
+    text = crash.message if crash is not None else report.longreprtext
+    text = text.strip()
+    if text.startswith("Failed: "):
+        text = text[len("Failed: "):]
+    lines = [line.rstrip() for line in text.splitlines() if line.strip()]
+    text = "\n".join(lines[:12])
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return "skipped"

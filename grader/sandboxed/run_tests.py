@@ -1,0 +1,72 @@
+"""The trusted entry point inside the sandbox: ``python -I -B -m grader.sandboxed.run_tests``.
+
+Reads the nonce and closes its pipe before any student code can run, runs pytest with an explicit
+configuration (``-c /dev/null``: no ini file of the submission counts; entry-point plugins are off
+through PYTEST_DISABLE_PLUGIN_AUTOLOAD, so only the plugins named here load), and ends with
+``os._exit``, so a leftover non-daemon thread or process cannot hang interpreter exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="grader.sandboxed.run_tests")
+    parser.add_argument("--nonce-fd", type=int, required=True)
+    parser.add_argument("--record-fd", type=int, required=True)
+    parser.add_argument("--rootdir", required=True)
+    parser.add_argument("--student-dir", required=True)
+    parser.add_argument("--timeout", type=float, required=True)
+    parser.add_argument("--collect-only", action="store_true")
+    parser.add_argument("tests", nargs="+")
+    return parser.parse_args(argv)
+
+
+def pytest_args(args: argparse.Namespace) -> list[str]:
+    options = [
+        "-c", os.devnull,
+        "--rootdir", args.rootdir,
+        "-p", "no:cacheprovider",
+        "-p", "no:stepwise",
+        "--import-mode=importlib",
+        "-p", "pytest_timeout",
+        "-p", "grader.probes.plugin",
+        "--student-dir", args.student_dir,
+        "--timeout", str(args.timeout),
+        "--timeout-method", "signal",
+        "--timeout-disable-debugger-detection",
+        "-o", "filterwarnings=error::pytest.PytestUnhandledThreadExceptionWarning",
+        "-q", "--tb=short", "-rN",
+    ]
+    if args.collect_only:
+        options.append("--collect-only")
+    return options + args.tests
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse(sys.argv[1:] if argv is None else argv)
+    with os.fdopen(args.nonce_fd, "rb") as fh:
+        nonce = fh.read().decode().strip()
+    os.set_inheritable(args.record_fd, False)  # children that exec never see the channel
+    import pytest
+
+    from grader.sandboxed.reporter import Reporter
+
+    reporter = Reporter(args.record_fd, nonce)
+    rc = 3
+    try:
+        rc = int(pytest.main(pytest_args(args), plugins=[reporter]))
+    finally:
+        try:
+            reporter.send("end", rc=rc)
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(rc)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""Turn test outcomes into points, statuses, messages and hints (weights from course.yml)."""
+
+from __future__ import annotations
+
+import re
+
+from grader.course import Course, Topic
+from grader.result import Flag, Status, TestResult, TopicResult
+from grader.runner import TestOutcome
+
+_STATUS = {"passed": Status.PASSED, "failed": Status.FAILED, "error": Status.ERROR, "timeout": Status.TIMEOUT}
+_PYTEST_TIMEOUT = re.compile(r"Timeout \(>([0-9.]+)s\) from pytest-timeout\.?")
+
+
+def topic_points(course: Course, topic: Topic) -> int:
+    return sum(course.points(e) for e in topic.exercises)
+
+
+def score_topic(course: Course, topic: Topic, manifest: list[str], outcomes: dict[str, TestOutcome],
+                flags: list[Flag], message: str = "") -> TopicResult:
+    """One TopicResult: each exercise's points are shared equally by the tests it selects."""
+    flags = list(flags)
+    by_exercise: dict[str, list[str]] = {e.name: [] for e in topic.exercises}
+    unassigned = []
+    for test_id in manifest:
+        exercise = topic.exercise_for(_name(test_id))
+        if exercise is None:
+            unassigned.append(test_id)
+        else:
+            by_exercise[exercise.name].append(test_id)
+    if unassigned:
+        flags.append(Flag("unassigned-test", f"{len(unassigned)} test(s) belong to no exercise in course.yml "
+                          f"(worth 0 points), e.g. {unassigned[0]}"))
+    for name, ids in by_exercise.items():
+        if not ids and manifest:
+            flags.append(Flag("exercise-without-tests", f"exercise {name} selects no hidden test"))
+    tests = []
+    for test_id in manifest:
+        exercise = topic.exercise_for(_name(test_id))
+        share = course.points(exercise) / len(by_exercise[exercise.name]) if exercise else 0.0
+        outcome = outcomes.get(test_id) or TestOutcome(test_id, "error", message or "no result was reported")
+        status, text = _status(outcome)
+        hint = exercise.hints[0] if exercise and exercise.hints and status is not Status.PASSED else ""
+        tests.append(TestResult(test_id, exercise.name if exercise else None, status, share, text, hint,
+                                round(outcome.duration, 3)))
+    flags = [Flag(f.code, f.message, topic.id) for f in _dedupe(flags)]
+    return TopicResult(topic.id, topic.title, tuple(tests), tuple(flags), message,
+                       max_points=float(topic_points(course, topic)))
+
+
+def _status(outcome: TestOutcome) -> tuple[Status, str]:
+    if outcome.outcome == "skipped":
+        # A skip earns nothing: student code could call pytest.skip() itself.
+        return Status.FAILED, f"the test was skipped ({outcome.message}); skipped tests earn no points"
+    status = _STATUS.get(outcome.outcome, Status.ERROR)
+    text = outcome.message
+    match = _PYTEST_TIMEOUT.search(text)
+    if match:
+        status = Status.TIMEOUT
+        text = f"did not finish within {float(match.group(1)):g} s and was stopped (a deadlock or a hang?)"
+    return status, text
+
+
+def _name(test_id: str) -> str:
+    """``test_pools.py::TestX::test_y[spawn]`` -> ``TestX::test_y[spawn]``."""
+    return test_id.split("::", 1)[1] if "::" in test_id else test_id
+
+
+def _dedupe(flags: list[Flag]) -> list[Flag]:
+    seen, out = set(), []
+    for flag in flags:
+        key = (flag.code, flag.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(flag)
+    return out

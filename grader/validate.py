@@ -1,0 +1,169 @@
+"""``grader validate``: lint the course, then prove its hidden tests separate right from wrong.
+
+Solutions must score full marks, stubs zero, and every mutant in ``tests/mutants/<folder>/`` must
+lose points in each exercise its docstring names (``Loses: parallel_apply, imap_in_order``), in
+every one of ``repeat`` runs. Every (submission, topic) pair is graded as its own job, so the
+whole matrix runs in parallel.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.course import Course, Topic
+from grader.grading import Grader, TopicJob
+from grader.result import Status, TopicResult
+
+_LOSES = re.compile(r"^\s*Loses:\s*(.+?)\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One module graded against one topic's hidden tests."""
+
+    topic: Topic
+    kind: str  # solution, stub, mutant
+    name: str
+    path: Path
+    loses: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass
+class Verdict:
+    candidate: Candidate
+    runs: list[TopicResult] = field(default_factory=list)
+
+    def lost(self, result: TopicResult) -> dict[str, float]:
+        """Points lost per exercise in one run."""
+        lost: dict[str, float] = {}
+        for test in result.tests:
+            if test.exercise and test.status is not Status.PASSED:
+                lost[test.exercise] = lost.get(test.exercise, 0.0) + test.max_score
+        return lost
+
+    def run_ok(self, result: TopicResult) -> bool:
+        kind = self.candidate.kind
+        if kind == "solution":
+            return result.max_score > 0 and result.score == result.max_score and not result.message
+        if kind == "stub":
+            return result.score == 0
+        lost = self.lost(result)
+        return all(lost.get(name, 0) > 0 for name in self.candidate.loses)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.runs) and all(self.run_ok(r) for r in self.runs)
+
+    def as_dict(self) -> dict[str, Any]:
+        runs = []
+        for result in self.runs:
+            runs.append({
+                "ok": self.run_ok(result),
+                "score": round(result.score, 6),
+                "max_score": round(result.max_score, 6),
+                "lost": {k: round(v, 6) for k, v in self.lost(result).items()},
+                "failed_tests": [f"{t.id} [{t.status.value}] {t.message.splitlines()[0] if t.message else ''}".rstrip()
+                                 for t in result.tests if t.status is not Status.PASSED],
+                "message": result.message,
+            })
+        c = self.candidate
+        return {"kind": c.kind, "name": c.name, "file": str(c.path), "loses": list(c.loses),
+                "description": c.description, "ok": self.ok, "runs": runs}
+
+
+def lint(course: Course) -> list[str]:
+    """Problems with the course's files and metadata, one sentence each."""
+    problems = []
+    for topic in course.topics:
+        for relative in (f"solutions/{topic.folder}/{topic.module_file}",
+                         f"exercises/{topic.folder}/{topic.module_file}",
+                         f"exercises/{topic.folder}/README.md", topic.visible, topic.hidden):
+            if not course.path(relative).is_file():
+                problems.append(f"{topic.id}: {relative} is missing")
+        for exercise in topic.exercises:
+            if not exercise.hints:
+                problems.append(f"{topic.id}: exercise {exercise.name} has no hints")
+        mutants = mutant_files(course, topic)
+        if not mutants:
+            problems.append(f"{topic.id}: no mutants in tests/mutants/{topic.folder}/")
+        names = {e.name for e in topic.exercises}
+        for path in mutants:
+            loses, _ = read_mutant(path)
+            if not loses:
+                problems.append(f"{topic.id}: mutant {path.name} has no 'Loses: <exercise>' line in its docstring")
+            for name in set(loses) - names:
+                problems.append(f"{topic.id}: mutant {path.name} names unknown exercise {name!r}")
+    return problems
+
+
+def mutant_files(course: Course, topic: Topic) -> list[Path]:
+    folder = course.path(f"tests/mutants/{topic.folder}")
+    return sorted(p for p in folder.glob("*.py") if not p.name.startswith("_")) if folder.is_dir() else []
+
+
+def read_mutant(path: Path) -> tuple[tuple[str, ...], str]:
+    """(exercises it must lose, first docstring line), read without running the file."""
+    try:
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    except SyntaxError:
+        return (), "(does not parse)"
+    match = _LOSES.search(doc)
+    loses = tuple(n.strip() for n in match.group(1).split(",") if n.strip()) if match else ()
+    return loses, doc.strip().splitlines()[0] if doc.strip() else ""
+
+
+def candidates(course: Course, topics: list[Topic]) -> list[Candidate]:
+    found = []
+    for topic in topics:
+        found.append(Candidate(topic, "solution", "solution", course.path(f"solutions/{topic.folder}/{topic.module_file}")))
+        found.append(Candidate(topic, "stub", "stub", course.path(f"exercises/{topic.folder}/{topic.module_file}")))
+        for path in mutant_files(course, topic):
+            loses, description = read_mutant(path)
+            found.append(Candidate(topic, "mutant", path.stem, path, loses, description))
+    return found
+
+
+def validate(course: Course, grader: Grader, topics: list[Topic], repeat: int) -> tuple[list[Verdict], list[str]]:
+    """Grade every candidate ``repeat`` times; return the verdicts and the lint problems."""
+    problems = lint(course)
+    verdicts = [Verdict(c) for c in candidates(course, topics)]
+    with tempfile.TemporaryDirectory(prefix="grader-validate-") as tmp:
+        units = [(v, i) for i in range(repeat) for v in verdicts]
+
+        def grade(unit: tuple[Verdict, int]) -> TopicResult:
+            verdict, i = unit
+            c = verdict.candidate
+            root = Path(tmp) / f"{c.topic.id}-{c.kind}-{c.name}-{i}"
+            (root / "sub" / c.topic.folder).mkdir(parents=True)
+            if c.path.is_file():
+                (root / "sub" / c.topic.folder / c.topic.module_file).write_bytes(c.path.read_bytes())
+            job = TopicJob(c.topic, root / "sub", course.path(c.topic.hidden).resolve(), root / "run")
+            return grader.grade_topic(job)
+
+        with ThreadPoolExecutor(max_workers=grader.jobs) as pool:
+            for (verdict, _i), result in zip(units, pool.map(grade, units)):
+                verdict.runs.append(result)
+    return verdicts, problems
+
+
+def report(verdicts: list[Verdict], problems: list[str], repeat: int) -> dict[str, Any]:
+    topics: dict[str, dict[str, Any]] = {}
+    for verdict in verdicts:
+        entry = topics.setdefault(verdict.candidate.topic.id, {"id": verdict.candidate.topic.id, "mutants": []})
+        if verdict.candidate.kind == "mutant":
+            entry["mutants"].append(verdict.as_dict())
+        else:
+            entry[verdict.candidate.kind] = verdict.as_dict()
+    for entry in topics.values():
+        mutants = entry["mutants"]
+        entry["mutation_score"] = round(sum(m["ok"] for m in mutants) / len(mutants), 4) if mutants else None
+    ok = not problems and all(v.ok for v in verdicts)
+    return {"schema": "grader-validate/1", "ok": ok, "repeat": repeat, "problems": problems,
+            "topics": list(topics.values())}
