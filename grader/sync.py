@@ -8,9 +8,9 @@ A solution marks what students write::
         ...
         ### END SOLUTION
 
-``stub_from_solution`` replaces each region by a TODO line and ``raise NotImplementedError`` at
-the region's indentation (a module-level region becomes only the TODO comment, so the stub still
-imports). The markers are nbgrader's, so the same files feed nbgrader assignments.
+``stub_from_solution`` replaces each region by nbgrader's stub (a "YOUR CODE HERE" comment and
+a raise of NotImplementedError) at the region's indentation; a module-level region becomes only
+the comment, so the stub still imports. The markers are nbgrader's, so the same files feed nbgrader assignments.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ from grader.errors import GraderError
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 _MARKER = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>### (?:BEGIN|END) SOLUTION)\s*$")
-TODO = "# TODO: write this part (the task is in the docstring above; the lesson is README.md)"
+# nbgrader's stub text, so the .py exercises and the nbgrader notebooks look the same.
+STUB_COMMENT = "# YOUR CODE HERE"
+STUB_RAISE = f"raise {NotImplementedError.__name__}()"
 
 
 def stub_from_solution(text: str, source: str = "<solution>") -> str:
@@ -43,9 +45,9 @@ def stub_from_solution(text: str, source: str = "<solution>") -> str:
             if open_at is not None:
                 raise GraderError(f"{source}:{lineno}: {BEGIN} inside the region opened at line {open_at}")
             open_at = lineno
-            out.append(f"{indent}{TODO}\n")
+            out.append(f"{indent}{STUB_COMMENT}\n")
             if indent:
-                out.append(f"{indent}raise NotImplementedError\n")
+                out.append(f"{indent}{STUB_RAISE}\n")
         else:
             if open_at is None:
                 raise GraderError(f"{source}:{lineno}: {END} without a {BEGIN}")

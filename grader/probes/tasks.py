@@ -45,3 +45,19 @@ def wait_for_event(event, timeout: float, last: int, x: int):
     if x == last:
         return event.wait(timeout)
     return x * x
+
+
+def finish_first_last(event, timeout: float, delay: float, x: int) -> int:
+    """Square ``x``; the task for item 0 finishes only after another task has finished.
+
+    Every other item sets ``event`` and returns at once; item 0 waits for ``event`` (at most
+    ``timeout``), then ``delay`` seconds more. So item 0's result reaches the parent after some
+    other item's result: a consumer that reports results in completion order
+    (``imap_unordered``) reports another item first, one that uses ``imap`` reports item 0 first.
+    """
+    if x == 0:
+        event.wait(timeout)
+        time.sleep(delay)
+    else:
+        event.set()
+    return x * x

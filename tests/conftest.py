@@ -1,0 +1,60 @@
+"""Shared helpers for the project's own tests: run the real CLI, write submissions, find leftovers."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import psutil
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MINI = ROOT / "tests" / "fixtures" / "mini_course"
+
+
+def run_grader(*args: str, cwd: Path = ROOT, timeout: float = 600) -> subprocess.CompletedProcess:
+    """The real CLI in a subprocess, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def grade_json(submission: Path, *extra: str, course: Path = MINI / "course.yml") -> dict:
+    proc = run_grader("--course", str(course), "grade", str(submission), "--format", "json", *extra)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def write_submission(root: Path, files: dict[str, str]) -> Path:
+    """``{"01_basics/basics.py": source}`` -> a submission folder under ``root``."""
+    for relative, source in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(source))
+    return root
+
+
+def processes_with(marker: str) -> list[psutil.Process]:
+    found = []
+    for proc in psutil.process_iter(["cmdline", "pid"]):
+        try:
+            if any(marker in part for part in proc.info["cmdline"] or ()) and proc.pid != os.getpid():
+                found.append(proc)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return found
+
+
+def by_id(result: dict) -> dict[str, dict]:
+    return {t["id"]: t for topic in result["topics"] for t in topic["tests"]}
+
+
+@pytest.fixture
+def solutions_source() -> dict[str, str]:
+    return {
+        "01_basics/basics.py": (MINI / "solutions/01_basics/basics.py").read_text(),
+        "02_other/other.py": (MINI / "solutions/02_other/other.py").read_text(),
+    }
