@@ -19,6 +19,7 @@ from typing import Any
 from grader.course import Course, Topic
 from grader.grading import Grader, TopicJob
 from grader.result import Status, TopicResult
+from grader.sync import strip_markers
 
 _LOSES = re.compile(r"^\s*Loses:\s*(.+?)\s*$", re.MULTILINE)
 
@@ -130,6 +131,16 @@ def candidates(course: Course, topics: list[Topic]) -> list[Candidate]:
     return found
 
 
+def module_text(course: Course, candidate: Candidate) -> str:
+    """The module graded for a candidate: a mutant is an overlay appended to the plain solution."""
+    text = candidate.path.read_text(encoding="utf-8")
+    if candidate.kind != "mutant":
+        return text
+    solution = course.path(f"solutions/{candidate.topic.folder}/{candidate.topic.module_file}")
+    overlay = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("from __future__"))
+    return f"{strip_markers(solution.read_text(encoding='utf-8'))}\n\n# --- mutant: {candidate.name} ---\n{overlay}"
+
+
 def validate(course: Course, grader: Grader, topics: list[Topic], repeat: int) -> tuple[list[Verdict], list[str]]:
     """Grade every candidate ``repeat`` times; return the verdicts and the lint problems."""
     problems = lint(course)
@@ -143,7 +154,7 @@ def validate(course: Course, grader: Grader, topics: list[Topic], repeat: int) -
             root = Path(tmp) / f"{c.topic.id}-{c.kind}-{c.name}-{i}"
             (root / "sub" / c.topic.folder).mkdir(parents=True)
             if c.path.is_file():
-                (root / "sub" / c.topic.folder / c.topic.module_file).write_bytes(c.path.read_bytes())
+                (root / "sub" / c.topic.folder / c.topic.module_file).write_text(module_text(course, c))
             job = TopicJob(c.topic, root / "sub", course.path(c.topic.hidden).resolve(), root / "run")
             return grader.grade_topic(job)
 
