@@ -176,3 +176,34 @@ def test_check_runs_the_visible_tests_on_the_students_exercises(tmp_path):
     assert topics["01_basics"]["score"] == 0
     table = run_grader("check", "01_basics", cwd=course)
     assert "hint: Return a + b." in table.stdout
+
+
+def test_validate_reports_each_mutant_and_the_tests_that_caught_it():
+    import json
+
+    proc = run_grader("--course", str(MINI / "course.yml"), "validate", "--repeat", "2", "--format", "json")
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 0 and report["ok"], report
+    assert report["repeat"] == 2
+    basics = {t["id"]: t for t in report["topics"]}["01_basics"]
+    assert [r["score"] for r in basics["solution"]["runs"]] == [7, 7]
+    assert [r["score"] for r in basics["stub"]["runs"]] == [0, 0]
+    (mutant,) = basics["mutants"]
+    assert mutant["name"] == "lock_never_released" and mutant["loses"] == ["locked_add"]
+    for run in mutant["runs"]:
+        assert run["lost"] == {"locked_add": 2}
+        assert any("TestLockedAdd::test_twice [timeout]" in t for t in run["failed_tests"])
+    assert basics["mutation_score"] == 1.0
+
+
+def test_validate_fails_when_a_mutant_survives(tmp_path):
+    import shutil
+
+    course = tmp_path / "mini"
+    shutil.copytree(MINI, course)
+    (course / "tests/mutants/02_other/harmless.py").write_text(
+        '"""Looks wrong but is right.\n\nLoses: double\n"""\n\n\ndef double(x):\n    return x + x\n')
+    proc = run_grader("--course", str(course / "course.yml"), "validate", "--topic", "02_other")
+    assert proc.returncode == 1
+    assert "MISSED   02_other mutant harmless: caught in 0/1 runs (must lose: double)" in proc.stdout
+    assert "ok       02_other mutant triples: caught in 1/1 runs" in proc.stdout
