@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser("validate", help="lint the course; solutions full marks, stubs zero, every mutant caught")
     validate.add_argument("--repeat", type=_positive_int, default=1, help="grade everything N times (default: 1)")
+    validate.add_argument("--perturb", action="store_true",
+                          help="vary switch interval, CPU affinity and start method per run, and classify every "
+                               "test as stable-pass, stable-fail or flaky")
+    validate.add_argument("--seed", type=int, default=0, help="first perturbation seed (run i uses seed + i)")
+    validate.add_argument("--only", metavar="NAME", help="only the candidate NAME: solution, stub or a mutant's name")
     _topic_option(validate)
     _output_options(validate)
     _jobs_option(validate)
@@ -164,7 +169,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     course = _load(args)
     _check_topics(course, args.topics)
     topics = [course.topic(t) for t in args.topics] if args.topics else list(course.topics)
-    verdicts, problems = validate.validate(course, Grader(course, jobs=args.jobs), topics, args.repeat)
+    verdicts, problems = validate.validate(course, Grader(course, jobs=args.jobs), topics, args.repeat,
+                                           perturb=args.perturb, seed=args.seed, only=args.only)
     report = validate.report(verdicts, problems, args.repeat)
     _emit(args, lambda _color: _validate_table(report), lambda: json.dumps(report, indent=2) + "\n")
     return 0 if report["ok"] else 1
@@ -188,6 +194,8 @@ def _validate_table(report: dict) -> str:
                          f"caught in {caught}/{len(mutant['runs'])} runs (must lose: {', '.join(mutant['loses'])})")
         if topic["mutation_score"] is not None:
             lines.append(f"         {topic['id']} mutation score: {topic['mutation_score']:.0%}")
+        for flaky in topic["flaky"]:
+            lines.append(f"FLAKY    {topic['id']} {flaky}")
     lines.append("validate: " + ("all good" if report["ok"] else "problems found"))
     return "\n".join(lines) + "\n"
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.course import Course, Topic
+from grader.perturb import Perturbation
 from grader.result import Flag, GradeResult, TopicResult
 from grader.runner import TestOutcome, TopicRunner
 from grader.sandbox import Sandbox
@@ -40,6 +41,8 @@ class TopicJob:
     test_file: Path
     work: Path
     """Fresh folder for this topic's run: ``work/`` holds the copied files."""
+    perturbation: Perturbation | None = None
+    """Schedule perturbation for flake classification (``grader validate --perturb``)."""
 
 
 class Grader:
@@ -103,7 +106,8 @@ class Grader:
         syntax = _syntax_error(job.work / "work" / topic.module_file)
         if syntax:
             return self._ungradable(topic, ids, syntax, notes)
-        report = self.runner.run(job.test_file, ids, job.work / "work", self.course.timeout(topic))
+        env = job.perturbation.env() if job.perturbation else None
+        report = self.runner.run(job.test_file, ids, job.work / "work", self.course.timeout(topic), env)
         return score_topic(self.course, topic, ids, report.outcomes, notes + report.flags)
 
     def _ungradable(self, topic: Topic, ids: list[str], message: str, flags: list[Flag]) -> TopicResult:

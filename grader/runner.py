@@ -124,14 +124,15 @@ class TopicRunner:
             return [], f"collecting {test_file.name} failed: {why}"
         return run.collected, ""
 
-    def run(self, test_file: Path, ids: list[str], workdir: Path, timeout: float) -> RunReport:
+    def run(self, test_file: Path, ids: list[str], workdir: Path, timeout: float,
+            env: dict[str, str] | None = None) -> RunReport:
         report = RunReport()
         pending = list(ids)
         expected = set(ids)
         while pending:
             report.runs += 1
             args = [f"{test_file}::{i.split('::', 1)[1]}" if "::" in i else str(test_file) for i in pending]
-            run, outcome = self._run_once(test_file, args, expected, workdir, timeout)
+            run, outcome = self._run_once(test_file, args, expected, workdir, timeout, env=env)
             report.last_output = outcome.output
             for code, message in run.problems:
                 report.flags.append(Flag(code, message))
@@ -172,7 +173,8 @@ class TopicRunner:
         pending.clear()
 
     def _run_once(self, test_file: Path, args: list[str], expected: set[str], workdir: Path,
-                  timeout: float, collect_only: bool = False) -> tuple[_Run, Outcome]:
+                  timeout: float, collect_only: bool = False,
+                  env: dict[str, str] | None = None) -> tuple[_Run, Outcome]:
         nonce = secrets.token_hex(16)
         nonce_r, nonce_w = os.pipe()
         os.write(nonce_w, nonce.encode() + b"\n")
@@ -189,7 +191,7 @@ class TopicRunner:
         ]
         try:
             outcome = self.sandbox.run(
-                argv, cwd=str(workdir), env=clean_env(str(home), str(home), nonce[:8]),
+                argv, cwd=str(workdir), env=clean_env(str(home), str(home), nonce[:8], env),
                 pass_fds=(nonce_r, rec_w), readers={rec_r: run.feed},
                 deadline=lambda: run.deadline(timeout),
             )

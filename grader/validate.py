@@ -19,7 +19,9 @@ from typing import Any
 from grader.course import Course, Topic
 from grader.grading import Grader, TopicJob
 from grader.result import Status, TopicResult
+from grader.perturb import Perturbation
 from grader.sync import strip_markers
+from grader.errors import GraderError
 
 _LOSES = re.compile(r"^\s*Loses:\s*(.+?)\s*$", re.MULTILINE)
 
@@ -40,6 +42,32 @@ class Candidate:
 class Verdict:
     candidate: Candidate
     runs: list[TopicResult] = field(default_factory=list)
+    perturbations: list[Perturbation | None] = field(default_factory=list)
+
+    def classify(self) -> dict[str, dict[str, Any]]:
+        """Every test as stable-pass, stable-fail or flaky across the runs, with a reproducer for flakes."""
+        outcomes: dict[str, list[bool]] = {}
+        for result in self.runs:
+            for test in result.tests:
+                outcomes.setdefault(test.id, []).append(test.status is Status.PASSED)
+        classes = {}
+        for test_id, passed in outcomes.items():
+            if all(passed):
+                classes[test_id] = {"class": "stable-pass"}
+            elif not any(passed):
+                classes[test_id] = {"class": "stable-fail"}
+            else:
+                run = passed.index(False)
+                perturbation = self.perturbations[run] if run < len(self.perturbations) else None
+                classes[test_id] = {"class": "flaky", "failed_runs": passed.count(False), "runs": len(passed),
+                                    "failing_run": perturbation.describe() if perturbation else f"run {run + 1}",
+                                    "reproduce": self.reproduce(perturbation)}
+        return classes
+
+    def reproduce(self, perturbation: Perturbation | None) -> str:
+        c = self.candidate
+        base = f"grader validate --topic {c.topic.id} --only {c.name}"
+        return f"{base} --perturb --seed {perturbation.seed}" if perturbation else f"{base} --repeat {len(self.runs)}"
 
     def lost(self, result: TopicResult) -> dict[str, float]:
         """Points lost per exercise in one run."""
@@ -75,8 +103,11 @@ class Verdict:
                 "message": result.message,
             })
         c = self.candidate
+        for entry, perturbation in zip(runs, self.perturbations):
+            if perturbation is not None:
+                entry["perturbation"] = perturbation.describe()
         return {"kind": c.kind, "name": c.name, "file": str(c.path), "loses": list(c.loses),
-                "description": c.description, "ok": self.ok, "runs": runs}
+                "description": c.description, "ok": self.ok, "runs": runs, "tests": self.classify()}
 
 
 def lint(course: Course) -> list[str]:
@@ -141,12 +172,21 @@ def module_text(course: Course, candidate: Candidate) -> str:
     return f"{strip_markers(solution.read_text(encoding='utf-8'))}\n\n# --- mutant: {candidate.name} ---\n{overlay}"
 
 
-def validate(course: Course, grader: Grader, topics: list[Topic], repeat: int) -> tuple[list[Verdict], list[str]]:
-    """Grade every candidate ``repeat`` times; return the verdicts and the lint problems."""
+def validate(course: Course, grader: Grader, topics: list[Topic], repeat: int, *, perturb: bool = False,
+             seed: int = 0, only: str | None = None) -> tuple[list[Verdict], list[str]]:
+    """Grade every candidate ``repeat`` times; return the verdicts and the problems found.
+
+    With ``perturb``, run ``i`` uses ``Perturbation.from_seed(seed + i)`` for every candidate, so a
+    flaky (candidate, test) pair comes with the seed that reproduces it.
+    """
     problems = lint(course)
-    verdicts = [Verdict(c) for c in candidates(course, topics)]
+    chosen = [c for c in candidates(course, topics) if only is None or c.name == only]
+    if only is not None and not chosen:
+        raise GraderError(f"--only {only}: no solution, stub or mutant of that name in the chosen topics")
+    verdicts = [Verdict(c) for c in chosen]
     with tempfile.TemporaryDirectory(prefix="grader-validate-") as tmp:
         units = [(v, i) for i in range(repeat) for v in verdicts]
+        schedule = [Perturbation.from_seed(seed + i) if perturb else None for i in range(repeat)]
 
         def grade(unit: tuple[Verdict, int]) -> TopicResult:
             verdict, i = unit
@@ -155,12 +195,19 @@ def validate(course: Course, grader: Grader, topics: list[Topic], repeat: int) -
             (root / "sub" / c.topic.folder).mkdir(parents=True)
             if c.path.is_file():
                 (root / "sub" / c.topic.folder / c.topic.module_file).write_text(module_text(course, c))
-            job = TopicJob(c.topic, root / "sub", course.path(c.topic.hidden).resolve(), root / "run")
+            job = TopicJob(c.topic, root / "sub", course.path(c.topic.hidden).resolve(), root / "run", schedule[i])
             return grader.grade_topic(job)
 
         with ThreadPoolExecutor(max_workers=grader.jobs) as pool:
-            for (verdict, _i), result in zip(units, pool.map(grade, units)):
+            for (verdict, i), result in zip(units, pool.map(grade, units)):
                 verdict.runs.append(result)
+                verdict.perturbations.append(schedule[i])
+    for verdict in verdicts:
+        if verdict.candidate.kind in ("solution", "stub"):
+            for test_id, info in verdict.classify().items():
+                if info["class"] == "flaky":
+                    problems.append(f"{verdict.candidate.topic.id}: {test_id} is flaky on the {verdict.candidate.kind} "
+                                    f"({info['failed_runs']}/{info['runs']} runs failed; reproduce: {info['reproduce']})")
     return verdicts, problems
 
 
@@ -175,6 +222,8 @@ def report(verdicts: list[Verdict], problems: list[str], repeat: int) -> dict[st
     for entry in topics.values():
         mutants = entry["mutants"]
         entry["mutation_score"] = round(sum(m["ok"] for m in mutants) / len(mutants), 4) if mutants else None
+        entry["flaky"] = [f"{c['name']}: {test_id}" for c in [entry.get("solution"), entry.get("stub"), *mutants]
+                          if c for test_id, info in c["tests"].items() if info["class"] == "flaky"]
     ok = not problems and all(v.ok for v in verdicts)
     return {"schema": "grader-validate/1", "ok": ok, "repeat": repeat, "problems": problems,
             "topics": list(topics.values())}

@@ -207,3 +207,30 @@ def test_validate_fails_when_a_mutant_survives(tmp_path):
     assert proc.returncode == 1
     assert "MISSED   02_other mutant harmless: caught in 0/1 runs (must lose: double)" in proc.stdout
     assert "ok       02_other mutant triples: caught in 1/1 runs" in proc.stdout
+
+
+def test_validate_perturb_classifies_a_flaky_solution_with_a_reproducer(tmp_path):
+    import json
+    import random
+    import shutil
+
+    # The perturbation seeds `random` in the sandbox; these two seeds give different first draws.
+    assert (random.Random(0).random() < 0.5) != (random.Random(1).random() < 0.5)
+    course = tmp_path / "mini"
+    shutil.copytree(MINI, course)
+    (course / "solutions/02_other/other.py").write_text(
+        "import random\n\n\ndef double(x):\n    ### BEGIN SOLUTION\n"
+        "    return 2 * x if random.random() < 0.5 else 0\n    ### END SOLUTION\n")
+    assert run_grader("--course", str(course / "course.yml"), "sync").returncode == 0
+    proc = run_grader("--course", str(course / "course.yml"), "validate", "--topic", "02_other", "--only", "solution",
+                      "--repeat", "2", "--perturb", "--seed", "0", "--format", "json")
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 1 and not report["ok"]
+    info = report["topics"][0]["solution"]["tests"]["test_other.py::TestDouble::test_double"]
+    assert info["class"] == "flaky" and info["failed_runs"] == 1 and info["runs"] == 2
+    assert info["reproduce"].startswith("grader validate --topic 02_other --only solution --perturb --seed ")
+    assert any("is flaky on the solution" in p for p in report["problems"])
+    seed = int(info["reproduce"].rsplit(" ", 1)[1])
+    again = json.loads(run_grader("--course", str(course / "course.yml"), "validate", "--topic", "02_other", "--only",
+                                  "solution", "--perturb", "--seed", str(seed), "--format", "json").stdout)
+    assert again["topics"][0]["solution"]["runs"][0]["score"] == 0, "the reproducer must reproduce the failure"

@@ -76,12 +76,23 @@ class LockGraph:
         )
 
 
-class RecordingLock:
-    """A ``threading.Lock`` stand-in that records lock order and who holds it."""
+class LockWaitTimeout(RuntimeError):
+    """A blocking ``acquire()`` of a RecordingLock with a ``wait_limit`` waited that long."""
 
-    def __init__(self, name: str, graph: LockGraph) -> None:
+
+class RecordingLock:
+    """A ``threading.Lock`` stand-in that records lock order and who holds it.
+
+    ``wait_limit`` (seconds) bounds a blocking ``acquire()`` that has no timeout: after that
+    long it raises LockWaitTimeout instead of waiting forever. Tests that run student code in
+    real threads use it so that a real deadlock ends those threads (a deadlocked non-daemon
+    thread would hang interpreter exit); the edge is recorded first, as without the limit.
+    """
+
+    def __init__(self, name: str, graph: LockGraph, wait_limit: float | None = None) -> None:
         self.name = name
         self.graph = graph
+        self.wait_limit = wait_limit
         self._lock = threading.Lock()
         self.owner: int | None = None
         self.acquisitions = 0
@@ -90,13 +101,28 @@ class RecordingLock:
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         if blocking and timeout < 0:
             self.graph.record(self)
-        got = self._lock.acquire(blocking, timeout)
+            if self.wait_limit is not None:
+                got = self._lock.acquire(True, self.wait_limit)
+                if not got:
+                    raise LockWaitTimeout(self._stuck_message())
+            else:
+                got = self._lock.acquire()
+        else:
+            got = self._lock.acquire(blocking, timeout)
         if got:
             self.owner = threading.get_ident()
             self.acquisitions += 1
             self._holder = self.graph.held()
             self._holder.append(self)
         return got
+
+    def _stuck_message(self) -> str:
+        held = [lock.name for lock in self.graph.held()]
+        holding = f" while holding {', '.join(held)}" if held else ""
+        return (
+            f"a thread waited {self.wait_limit:g} s for {self.name}{holding} ({_caller()}): "
+            "a deadlock, or a lock that was never released"
+        )
 
     def release(self) -> None:
         # Any thread may release a plain Lock, so forget it in the owner's list, not the caller's.

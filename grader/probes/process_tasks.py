@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import sys
 import threading
+import time
 
 #: what a RendezvousInt squares to when its siblings never arrived (no real square is negative)
 NOT_TOGETHER = -1
@@ -104,11 +105,15 @@ def fail_with_value_error() -> None:
     raise ValueError("this job always fails")
 
 
-class StoppableEvent(threading.Event):
-    """A ``threading.Event`` that a test can close: every later or pending ``wait`` ends its thread.
+class StopWaiting(SystemExit):
+    """Raised in a thread that waits on a closed ``StoppableEvent``: it ends that thread."""
 
-    ``close()`` sets the event (waking any waiter) and makes ``wait`` raise ``SystemExit``, which
-    ends a thread silently. A logger thread blocked in ``wait()`` therefore exits, daemon or not.
+
+class StoppableEvent(threading.Event):
+    """A ``threading.Event`` that a test can close, ending every thread that waits on it.
+
+    After ``close()``, ``wait`` raises ``StopWaiting`` (a ``SystemExit``), so a logger thread blocked
+    in ``wait()`` ends, daemon or not, and cannot keep the test process from exiting.
     """
 
     def __init__(self) -> None:
@@ -118,9 +123,29 @@ class StoppableEvent(threading.Event):
     def wait(self, timeout: float | None = None) -> bool:
         result = super().wait(timeout)
         if self._closed:
-            raise SystemExit
+            raise StopWaiting
         return result
 
-    def close(self) -> None:
-        self._closed = True
-        super().set()
+    def close(self, threads=(), timeout: float = 2.0) -> list[threading.Thread]:
+        """Wake every waiter so it ends; join ``threads`` (at most ``timeout`` s in all).
+
+        While it joins, ``threading.excepthook`` ignores ``StopWaiting`` (pytest's hook would
+        report it as an unhandled thread exception). Returns the threads still alive.
+        """
+        previous = threading.excepthook
+
+        def hook(args) -> None:
+            if args.exc_type is None or not issubclass(args.exc_type, StopWaiting):
+                previous(args)
+
+        threading.excepthook = hook
+        try:
+            self._closed = True
+            super().set()
+            deadline = time.monotonic() + timeout
+            for thread in threads:
+                if thread is not threading.current_thread() and thread.ident is not None:
+                    thread.join(max(0.0, deadline - time.monotonic()))
+        finally:
+            threading.excepthook = previous
+        return [t for t in threads if t.is_alive()]
