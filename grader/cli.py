@@ -17,7 +17,7 @@ from typing import Callable, Sequence
 from grader import __version__
 from grader.errors import GraderError
 
-FORMATS = ("table", "json")
+FORMATS = ("table", "json", "junit", "markdown", "html", "gradescope", "github")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -30,6 +30,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except GraderError as exc:
         print(f"grader: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file or folder the user named cannot be used
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"grader: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("grader: interrupted", file=sys.stderr)
@@ -52,7 +56,30 @@ def build_parser() -> argparse.ArgumentParser:
     _topic_option(grade)
     _output_options(grade)
     _jobs_option(grade)
+    grade.add_argument("--github", action="store_true",
+                       help="in GitHub Actions: runner results for the Classroom reporter ($GITHUB_ENV), outputs, "
+                            "a job summary and annotations; student text is fenced against workflow commands")
+    grade.add_argument("--visibility", choices=("hidden", "after_due_date", "after_published", "visible"),
+                       default="visible", help="Gradescope test visibility for --format gradescope")
     grade.set_defaults(func=cmd_grade)
+
+    batch = sub.add_parser("batch", help="grade a class: one subfolder, .zip or git clone per student")
+    batch.add_argument("submissions", type=Path, help="folder with one submission per student")
+    batch.add_argument("--out", type=Path, required=True, help="folder for <student>.json, gradebook.csv, feedback/")
+    batch.add_argument("--force", action="store_true", help="regrade students that already have a result")
+    batch.add_argument("--quiet", "-q", action="store_true", help="no progress bar; one summary line (for CI)")
+    batch.add_argument("--shard", metavar="K/N", help="grade only slice K of N (stable by student name)")
+    _jobs_option(batch)
+    batch.set_defaults(func=cmd_batch)
+
+    merge = sub.add_parser("merge", help="join batch or shard outputs into one gradebook")
+    merge.add_argument("folders", type=Path, nargs="+", help="batch output folders")
+    merge.add_argument("--out", type=Path, required=True, help="folder for the merged results and reports")
+    merge.set_defaults(func=cmd_merge)
+
+    gradescope = sub.add_parser("gradescope", help="build a Gradescope autograder zip that runs this grader")
+    gradescope.add_argument("zip", type=Path, help="the zip to write, e.g. autograder.zip")
+    gradescope.set_defaults(func=cmd_gradescope)
 
     check = sub.add_parser("check", help="run the visible tests on your own exercises (students)")
     check.add_argument("topic", nargs="?", help="one topic id, e.g. 04_pool (default: all)")
@@ -121,14 +148,16 @@ def _load(args: argparse.Namespace):
 
 
 def _emit(args: argparse.Namespace, render_table: Callable[[bool], str], data: Callable[[], str]) -> None:
+    if getattr(args, "github", False) and args.out is None and args.format == "table":
+        return  # --github already printed the (fenced) table
     if args.out is not None:
-        text = data() if args.format == "json" else render_table(False)
+        text = data() if args.format != "table" else render_table(False)
         tmp = args.out.with_name(args.out.name + ".tmp")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, args.out)
         return
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    sys.stdout.write(data() if args.format == "json" else render_table(color))
+    sys.stdout.write(data() if args.format != "table" else render_table(color))
 
 
 def _check_topics(course, topics: list[str] | None) -> None:
@@ -136,16 +165,51 @@ def _check_topics(course, topics: list[str] | None) -> None:
         course.topic(topic_id)  # raises a one-line error for an unknown id
 
 
+def render(result, fmt: str, *, color: bool = False, visibility: str = "visible") -> str:
+    """The report of ``result`` in format ``fmt`` (one renderer module per format)."""
+    from grader.report import github, gradescope, html, junit, markdown, table
+    from grader.report import json as json_report
+
+    if fmt == "table":
+        return table.render(result, color=color)
+    if fmt == "json":
+        return json_report.render(result)
+    if fmt == "gradescope":
+        return gradescope.render(result, visibility=visibility)
+    if fmt == "github":
+        return json.dumps(github.runner_results(result), indent=2) + "\n"
+    return {"junit": junit.render, "markdown": markdown.render, "html": html.render}[fmt](result)
+
+
 def cmd_grade(args: argparse.Namespace) -> int:
     from grader.grading import Grader
-    from grader.report import json as json_report
-    from grader.report import table
 
     course = _load(args)
     _check_topics(course, args.topics)
     result = Grader(course, jobs=args.jobs).grade(args.submission, args.topics)
-    _emit(args, lambda color: table.render(result, color=color), lambda: json_report.render(result))
+    if args.github:
+        _github(course, result)
+    _emit(args, lambda color: render(result, "table", color=color),
+          lambda: render(result, args.format, visibility=args.visibility))
     return 0
+
+
+def _github(course, result) -> None:
+    """Write what GitHub Actions reads; print annotations and a fenced table."""
+    import secrets
+
+    from grader.report import github
+
+    for var, text in (("GITHUB_ENV", github.env_lines(result)), ("GITHUB_OUTPUT", github.output_lines(result)),
+                      ("GITHUB_STEP_SUMMARY", github.summary(result))):
+        target = os.environ.get(var)
+        if target:
+            with open(target, "a", encoding="utf-8") as fh:
+                fh.write(text)
+    files = {t.id: f"exercises/{t.folder}/{t.module_file}" for t in course.topics}
+    sys.stdout.write(github.annotations(result, files))
+    sys.stdout.write(github.fenced(render(result, "table"), secrets.token_hex(16)))
+    sys.stdout.flush()
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -198,6 +262,84 @@ def _validate_table(report: dict) -> str:
             lines.append(f"FLAKY    {topic['id']} {flaky}")
     lines.append("validate: " + ("all good" if report["ok"] else "problems found"))
     return "\n".join(lines) + "\n"
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
+
+    from grader import batch
+    from grader.grading import Grader
+
+    course = _load(args)
+    students = batch.discover(args.submissions)
+    if args.shard:
+        k, n = batch.parse_shard(args.shard)
+        students = [s for s in students if batch.in_shard(s.name, k, n)]
+    grader = Grader(course, jobs=args.jobs)
+    todo = sum(args.force or not batch.result_path(args.out, s.name).exists() for s in students)
+    console = Console(stderr=True)
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                        console=console, disable=args.quiet)
+    with progress:
+        task = progress.add_task("grading", total=todo)
+
+        def on_event(event: str, student, done: int, total: int) -> None:
+            if event == "start":
+                progress.update(task, description=f"grading {student.name}")
+            else:
+                progress.update(task, completed=done, description=f"graded {student.name}")
+
+        graded = batch.Batch(grader, args.out, on_event).run(students, force=args.force)
+    results = batch.load_results([args.out])
+    _write_reports(args.out, {s.name: results[s.name] for s in students if s.name in results})
+    skipped = len(students) - len(graded)
+    print(f"batch: graded {len(graded)}, kept {skipped} earlier result(s), {len(students)} student(s) in "
+          f"{args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    import shutil
+
+    from grader import batch
+
+    results = batch.load_results(args.folders)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for folder in args.folders:
+        for path in folder.glob("*.json"):
+            if not path.name.startswith(".") and path.resolve().parent != args.out.resolve():
+                shutil.copyfile(path, args.out / path.name)
+    _write_reports(args.out, results)
+    print(f"merge: {len(results)} student(s) from {len(args.folders)} folder(s) into {args.out}", file=sys.stderr)
+    return 0
+
+
+def _write_reports(out: Path, results: dict) -> None:
+    """gradebook.csv plus per-student feedback (Markdown, HTML) and JUnit XML."""
+    from grader.batch import write_atomic
+    from grader.report import gradebook
+
+    for sub in ("feedback", "junit"):
+        (out / sub).mkdir(parents=True, exist_ok=True)
+    for student, result in results.items():
+        from grader.report import html, junit, markdown
+
+        write_atomic(out / "feedback" / f"{student}.md", markdown.render(result, student))
+        write_atomic(out / "feedback" / f"{student}.html", html.render(result, student))
+        write_atomic(out / "junit" / f"{student}.xml", junit.render(result, name=student))
+    write_atomic(out / "gradebook.csv", gradebook.render(sorted(results.items())))
+
+
+def cmd_gradescope(args: argparse.Namespace) -> int:
+    from grader import gradescope_zip
+
+    course = _load(args)
+    files = gradescope_zip.build(course, args.zip)
+    print(f"gradescope: wrote {args.zip} ({files} files); upload it as the autograder of a programming assignment")
+    return 0
 
 
 def cmd_sync(args: argparse.Namespace) -> int:

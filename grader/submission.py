@@ -1,7 +1,7 @@
 """Find a student's files and copy only the allow-listed ones into a fresh folder (intake).
 
-A submission is a folder of topic folders (``01_processes/processes.py``, like ``solutions/``)
-or a repository root holding ``exercises/``. Only the topic's module and the extra files
+A submission is a folder of topic folders (``01_processes/processes.py``, like ``solutions/``),
+a repository root holding ``exercises/``, or a flat folder of modules (a Gradescope upload). Only the topic's module and the extra files
 course.yml names are copied, and only if they are regular files under the size cap: no
 symlinks, no ``conftest.py``, ``*.pth``, ``sitecustomize.py`` or ``__pycache__``; those are
 noted for the instructor instead.
@@ -45,6 +45,8 @@ def intake(root: Path, topic: Topic, dest: Path) -> Intake:
     """Copy the topic's allowed files from ``root/<folder>`` into ``dest``."""
     dest.mkdir(parents=True, exist_ok=True)
     source = root / topic.folder
+    if not source.is_dir() and (root / topic.module_file).exists():
+        source = root  # a flat upload (Gradescope, a single folder of modules)
     copied, notes, missing = [], [], ""
     for name in (topic.module_file, *topic.files):
         problem = _copy_regular(source / name, dest / name)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from grader.result import SCHEMA, GradeResult, TestResult, TopicResult
+from grader.result import SCHEMA, Flag, GradeResult, Status, TestResult, TopicResult
 
 
 def _num(value: float) -> float:
-    # Shares like 4/9 are kept exact while summing; round only what is shown.
+    """Totals are rounded for reading; per-test shares (4/3) are written exactly, so a file read
+    back sums to the same totals."""
     return round(value, 6)
 
 
@@ -18,8 +19,8 @@ def test_dict(test: TestResult) -> dict[str, Any]:
         "id": test.id,
         "exercise": test.exercise,
         "status": test.status.value,
-        "score": _num(test.score),
-        "max_score": _num(test.max_score),
+        "score": test.score,
+        "max_score": test.max_score,
         "message": test.message,
         "hint": test.hint,
         "duration_s": test.duration_s,
@@ -51,3 +52,24 @@ def as_dict(result: GradeResult) -> dict[str, Any]:
 
 def render(result: GradeResult) -> str:
     return json.dumps(as_dict(result), indent=2) + "\n"
+
+
+def load(data: dict[str, Any]) -> GradeResult:
+    """Rebuild a GradeResult from ``as_dict`` output (batch files, shard merges)."""
+    if data.get("schema") != SCHEMA:
+        raise ValueError(f"not a {SCHEMA} document (schema: {data.get('schema')!r})")
+    flags_by_topic: dict[str | None, list[Flag]] = {}
+    for raw in data.get("flags", []):
+        flag = Flag(raw["code"], raw["message"], raw.get("topic"))
+        flags_by_topic.setdefault(flag.topic, []).append(flag)
+    topics = []
+    for raw in data["topics"]:
+        tests = tuple(
+            TestResult(t["id"], t.get("exercise"), Status(t["status"]), float(t["max_score"]), t.get("message", ""),
+                       t.get("hint", ""), float(t.get("duration_s", 0.0)))
+            for t in raw["tests"]
+        )
+        topics.append(TopicResult(raw["id"], raw.get("title", raw["id"]), tests,
+                                  tuple(flags_by_topic.get(raw["id"], ())), raw.get("message", ""),
+                                  max_points=float(raw["max_score"])))
+    return GradeResult(tuple(topics), data.get("sandbox", ""), tuple(flags_by_topic.get(None, ())))

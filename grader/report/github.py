@@ -1,0 +1,109 @@
+"""GitHub Actions output: runner results for GitHub Classroom's grading reporter, a job summary,
+annotations, and fencing for anything a student controls.
+
+The reporter (classroom-resources/autograding-grading-reporter) decodes ``<RUNNER>_RESULTS``
+(base64 JSON) for each id in its ``runners`` input. Its console total and the total it sends to
+Classroom are computed differently (pass fraction times ``max_score`` vs the sum of ``score``),
+so we emit one runner per exercise, whose tests all carry the same share: the two totals then
+agree exactly. Every runner has a non-empty ``tests`` list, even when the topic could not run,
+and a test's ``status`` is ``pass`` exactly when its ``score`` is its full share.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from typing import Any
+
+from grader.report import markdown
+from grader.result import GradeResult, Status
+
+_STATUS = {Status.PASSED: "pass", Status.FAILED: "fail", Status.TIMEOUT: "fail", Status.ERROR: "error"}
+MAX_ANNOTATIONS = 10  # GitHub shows at most 10 error annotations per step
+
+
+def runner_id(topic_id: str, exercise: str) -> str:
+    """``04_pool`` + ``parallel_apply`` -> ``t04parallelapply`` (the reporter accepts [a-zA-Z0-9] ids)."""
+    return "t" + re.sub(r"[^a-z0-9]", "", f"{topic_id.split('_', 1)[0]}{exercise}".lower())
+
+
+def runner_results(result: GradeResult) -> dict[str, dict[str, Any]]:
+    """One runner result per exercise, in course order."""
+    runners: dict[str, dict[str, Any]] = {}
+    for topic in result.topics:
+        exercises: dict[str, list] = {}
+        for test in topic.tests:
+            exercises.setdefault(test.exercise or "unassigned", []).append(test)
+        if not exercises:
+            # Nothing could even be listed: still one runner with one errored test, never an empty list.
+            exercises = {"topic": []}
+        for name, tests in exercises.items():
+            max_score = round(sum(t.max_score for t in tests), 6) if tests else round(topic.max_score, 6)
+            entries = [{
+                "name": f"{topic.id} {t.id}",
+                "status": _STATUS[t.status],
+                "score": round(t.score, 6),
+                "message": (t.message + (f"\nHint: {t.hint}" if t.hint else "")).strip(),
+                "test_code": "",
+                "filename": "",
+                "line_no": 0,
+                "duration": round(t.duration_s * 1000),
+            } for t in tests] or [{
+                "name": f"{topic.id}", "status": "error", "score": 0, "message": topic.message or "not graded",
+                "test_code": "", "filename": "", "line_no": 0, "duration": 0,
+            }]
+            statuses = {e["status"] for e in entries}
+            status = "pass" if statuses == {"pass"} else ("error" if "error" in statuses else "fail")
+            runners[runner_id(topic.id, name)] = {"version": 1, "status": status, "max_score": max_score,
+                                                  "tests": entries}
+    return runners
+
+
+def env_lines(result: GradeResult) -> str:
+    """``T04PARALLELAPPLY_RESULTS=<base64>`` lines for ``$GITHUB_ENV``."""
+    lines = []
+    for runner, data in runner_results(result).items():
+        encoded = base64.b64encode(json.dumps(data).encode()).decode()
+        lines.append(f"{runner.upper()}_RESULTS={encoded}")
+    return "\n".join(lines) + "\n"
+
+
+def output_lines(result: GradeResult) -> str:
+    """Step outputs for ``$GITHUB_OUTPUT``: the runner list and the totals."""
+    runners = ",".join(runner_results(result))
+    return f"runners={runners}\nscore={result.score:g}\nmax-score={result.max_score:g}\n"
+
+
+def summary(result: GradeResult) -> str:
+    """The job summary (``$GITHUB_STEP_SUMMARY``): the student feedback page."""
+    return markdown.render(result).replace("# Feedback", "# Autograding", 1)
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotations(result: GradeResult, file_for: dict[str, str] | None = None) -> str:
+    """``::error`` lines, one per exercise that lost points (escaped: a message cannot end the command)."""
+    lines = []
+    for topic in result.topics:
+        seen = set()
+        for test in topic.tests:
+            if test.status is Status.PASSED or test.exercise in seen:
+                continue
+            seen.add(test.exercise)
+            where = f"file={escape_property(file_for[topic.id])}," if file_for and topic.id in file_for else ""
+            title = escape_property(f"{topic.id} {test.exercise or ''}: {test.status.value}")
+            body = escape_data((test.message.splitlines() or [""])[0] + (f" | hint: {test.hint}" if test.hint else ""))
+            lines.append(f"::error {where}title={title}::{body}")
+    return "\n".join(lines[:MAX_ANNOTATIONS]) + ("\n" if lines else "")
+
+
+def fenced(text: str, token: str) -> str:
+    """Wrap text that may hold student output so the runner ignores any workflow command inside it."""
+    return f"::stop-commands::{token}\n{text.rstrip()}\n::{token}::\n"

@@ -1,0 +1,35 @@
+"""``gradebook.csv``: one row per student with the total, each topic's score, a status and flags."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from grader.result import GradeResult, Status
+
+
+def render(rows: list[tuple[str, GradeResult]]) -> str:
+    topic_ids: list[str] = []
+    for _student, result in rows:
+        for topic in result.topics:
+            if topic.id not in topic_ids:
+                topic_ids.append(topic.id)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["student", "score", "max_score", *topic_ids, "status", "flags"])
+    for student, result in sorted(rows, key=lambda row: row[0]):
+        scores = {t.id: f"{t.score:g}" for t in result.topics}
+        writer.writerow([
+            student, f"{result.score:g}", f"{result.max_score:g}", *(scores.get(t, "") for t in topic_ids),
+            _status(result), "; ".join(f"{f.topic or '-'}:{f.code}" for f in result.all_flags),
+        ])
+    return buffer.getvalue()
+
+
+def _status(result: GradeResult) -> str:
+    """``complete``, ``partial``, ``error`` (some topic could not be graded) or ``zero``."""
+    if any(t.status is Status.ERROR and t.message for t in result.topics):
+        return "error"
+    if result.max_score and result.score == result.max_score:
+        return "complete"
+    return "partial" if result.score > 0 else "zero"
