@@ -100,6 +100,16 @@ def build_parser() -> argparse.ArgumentParser:
     _jobs_option(validate)
     validate.set_defaults(func=cmd_validate)
 
+    release = sub.add_parser("release", help="build the student repository (no solutions, no hidden tests)")
+    release.add_argument("out", type=Path, help="folder to write the student repository into")
+    release.add_argument("--force", action="store_true", help="replace the folder's contents if it is not empty")
+    release.set_defaults(func=cmd_release)
+
+    nbgrader = sub.add_parser("nbgrader", help="build an nbgrader course folder: one assignment per topic")
+    nbgrader.add_argument("out", type=Path, help="folder for nbgrader_config.py and source/")
+    nbgrader.add_argument("--force", action="store_true", help="overwrite existing source notebooks")
+    nbgrader.set_defaults(func=cmd_nbgrader)
+
     sync = sub.add_parser("sync", help="write the stubs in exercises/ from the solutions' markers")
     sync.add_argument("--check", action="store_true", help="change nothing; exit 1 if a stub differs")
     sync.set_defaults(func=cmd_sync)
@@ -339,6 +349,28 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
     course = _load(args)
     files = gradescope_zip.build(course, args.zip)
     print(f"gradescope: wrote {args.zip} ({files} files); upload it as the autograder of a programming assignment")
+    return 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from grader import release, sync
+
+    course = _load(args)
+    drifts = sync.check(course)
+    if drifts:
+        raise GraderError(f"{drifts[0].stub} {drifts[0].reason}; run `grader sync` first")
+    written = release.build(course, args.out, force=args.force)
+    print(f"release: wrote {len(written)} files to {args.out}")
+    return 0
+
+
+def cmd_nbgrader(args: argparse.Namespace) -> int:
+    from grader import nbgen
+
+    course = _load(args)
+    written = nbgen.build(course, args.out, force=args.force)
+    print(f"nbgrader: wrote {len(written)} files to {args.out}; next: cd {args.out} && "
+          f"nbgrader generate_assignment <topic id>")
     return 0
 
 
