@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, NoReturn, Sequence
 
 from grader import __version__
 from grader.errors import GraderError
@@ -40,15 +40,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line (exit 2), pointing at --help instead of printing the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="grader",
         description="Grade concurrency exercises in a sandbox: per-test timeouts, whole-tree kills, tamper checks.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--course", type=Path, default=None,
                         help="path to course.yml (default: the nearest course.yml in this folder or above)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     grade = sub.add_parser("grade", help="grade a submission on the hidden tests (instructors, CI)")
     grade.add_argument("submission", type=Path,

@@ -19,7 +19,7 @@ from grader.course import Course, Topic
 from grader.perturb import Perturbation
 from grader.result import Flag, GradeResult, TopicResult
 from grader.runner import TestOutcome, TopicRunner
-from grader.sandbox import Sandbox
+from grader.sandbox import Sandbox, make_sandbox
 from grader.scoring import score_topic, topic_points
 from grader.submission import intake, submission_root
 
@@ -48,7 +48,7 @@ class TopicJob:
 class Grader:
     def __init__(self, course: Course, sandbox: Sandbox | None = None, jobs: int | None = None) -> None:
         self.course = course
-        self.sandbox = sandbox or Sandbox()
+        self.sandbox = sandbox or make_sandbox()
         self.jobs = jobs or default_jobs()
         self.runner = TopicRunner(self.sandbox)
         self._manifests: dict[tuple[str, int, int], tuple[list[str], str]] = {}

@@ -10,7 +10,6 @@ with the tests that have not reported yet.
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 import sys
@@ -176,27 +175,22 @@ class TopicRunner:
                   timeout: float, collect_only: bool = False,
                   env: dict[str, str] | None = None) -> tuple[_Run, Outcome]:
         nonce = secrets.token_hex(16)
-        nonce_r, nonce_w = os.pipe()
-        os.write(nonce_w, nonce.encode() + b"\n")
-        os.close(nonce_w)
-        rec_r, rec_w = os.pipe()
         run = _Run(nonce=nonce, expected=expected)
         home = workdir.parent / "home"
         home.mkdir(exist_ok=True)
+        channel = self.sandbox.channel(nonce)
         argv = [
-            self.python, "-I", "-B", "-m", "grader.sandboxed.run_tests",
-            "--nonce-fd", str(nonce_r), "--record-fd", str(rec_w),
+            self.python, "-I", "-B", "-m", "grader.sandboxed.run_tests", *channel.args,
             "--rootdir", str(test_file.parent), "--student-dir", str(workdir),
             "--timeout", str(timeout), *(["--collect-only"] if collect_only else []), *args,
         ]
         try:
             outcome = self.sandbox.run(
                 argv, cwd=str(workdir), env=clean_env(str(home), str(home), nonce[:8], env),
-                pass_fds=(nonce_r, rec_w), readers={rec_r: run.feed},
-                deadline=lambda: run.deadline(timeout),
+                channel=channel, on_record=run.feed, deadline=lambda: run.deadline(timeout),
             )
         finally:
-            os.close(rec_r)
+            channel.close()
         if run.buffer.strip():
             run.feed(b"\n")
         return run, outcome

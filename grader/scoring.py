@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from grader.course import Course, Topic
+from grader.diagnose import explain
 from grader.result import Flag, Status, TestResult, TopicResult
 from grader.runner import TestOutcome
 
@@ -40,7 +41,10 @@ def score_topic(course: Course, topic: Topic, manifest: list[str], outcomes: dic
         share = course.points(exercise) / len(by_exercise[exercise.name]) if exercise else 0.0
         outcome = outcomes.get(test_id) or TestOutcome(test_id, "error", message or "no result was reported")
         status, text = _status(outcome)
-        hint = exercise.hints[0] if exercise and exercise.hints and status is not Status.PASSED else ""
+        hint = ""
+        if status is not Status.PASSED:
+            course_hint = exercise.hints[0] if exercise and exercise.hints else ""
+            hint = explain(text) or course_hint
         tests.append(TestResult(test_id, exercise.name if exercise else None, status, share, text, hint,
                                 round(outcome.duration, 3)))
     flags = [Flag(f.code, f.message, topic.id) for f in _dedupe(flags)]

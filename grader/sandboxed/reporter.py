@@ -9,8 +9,7 @@ its teardown) and ``end`` (written by the entry point once pytest returned).
 from __future__ import annotations
 
 import json
-import os
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 
@@ -19,17 +18,14 @@ TIMEOUT_TEXT = "Timeout (>"  # pytest-timeout's failure text
 
 
 class Reporter:
-    def __init__(self, fd: int, nonce: str) -> None:
-        self.fd = fd
+    def __init__(self, write: Callable[[bytes], None], nonce: str) -> None:
+        self.write = write
         self.nonce = nonce
         self._phases: dict[str, list[pytest.TestReport]] = {}
 
     def send(self, event: str, **fields: Any) -> None:
         line = json.dumps({"nonce": self.nonce, "event": event, **fields}) + "\n"
-        data = line.encode()
-        while data:
-            written = os.write(self.fd, data)
-            data = data[written:]
+        self.write(line.encode())
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_finish(self, session: pytest.Session) -> None:

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
+from typing import Callable
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="grader.sandboxed.run_tests")
-    parser.add_argument("--nonce-fd", type=int, required=True)
-    parser.add_argument("--record-fd", type=int, required=True)
+    parser.add_argument("--nonce-fd", type=int, help="pipe holding the run's nonce (POSIX sandbox)")
+    parser.add_argument("--record-fd", type=int, help="pipe for the records (POSIX sandbox)")
+    parser.add_argument("--connect", metavar="HOST:PORT", help="loopback socket for nonce and records (basic sandbox)")
     parser.add_argument("--rootdir", required=True)
     parser.add_argument("--student-dir", required=True)
     parser.add_argument("--timeout", type=float, required=True)
@@ -46,11 +49,34 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
     return options + args.tests
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = parse(sys.argv[1:] if argv is None else argv)
+def open_channel(args: argparse.Namespace) -> tuple[str, Callable[[bytes], None]]:
+    """The nonce and a writer for records, before any student code can run."""
+    if args.connect:
+        host, port = args.connect.rsplit(":", 1)
+        sock = socket.create_connection((host, int(port)), timeout=30)
+        sock.settimeout(None)
+        nonce = b""
+        while not nonce.endswith(b"\n"):
+            chunk = sock.recv(64)
+            if not chunk:
+                break
+            nonce += chunk
+        return nonce.decode().strip(), sock.sendall
     with os.fdopen(args.nonce_fd, "rb") as fh:
         nonce = fh.read().decode().strip()
     os.set_inheritable(args.record_fd, False)  # children that exec never see the channel
+    fd = args.record_fd
+
+    def write(data: bytes) -> None:
+        while data:
+            data = data[os.write(fd, data):]
+
+    return nonce, write
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse(sys.argv[1:] if argv is None else argv)
+    nonce, write = open_channel(args)
     import pytest
 
     from grader.perturb import apply_from_env
@@ -59,7 +85,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from grader.sandboxed.reporter import Reporter
 
-    reporter = Reporter(args.record_fd, nonce)
+    reporter = Reporter(write, nonce)
     rc = 3
     try:
         rc = int(pytest.main(pytest_args(args), plugins=[reporter]))

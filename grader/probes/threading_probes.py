@@ -1,0 +1,129 @@
+"""Probes for the threading topics (06_threads, 07_locks_races, 09_sync_primitives).
+
+They observe threads instead of timing them: whether a thread is blocked inside a threading
+wait (not polling with sleep), how many threads wait on a Condition, which exceptions escaped
+a thread, and a clean-up for Barriers that a wrong solution left threads stuck on.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from types import FrameType, ModuleType
+from typing import Any, Callable, Iterator
+
+_THREADING_FILE = threading.__file__
+
+# sched_yield() releases the GIL AND gives the CPU to another runnable thread. time.sleep(0)
+# (what grader.probes.amplify uses) does not hand the GIL over reliably on 3.10: there it lost
+# updates of a read-outside-the-lock counter in only 7 of 20 trials, sched_yield in 20 of 20
+# (3.11 and 3.13: 20 of 20 with either).
+_yield = getattr(os, "sched_yield", None) or (lambda: time.sleep(0))
+
+
+@contextmanager
+def amplified(*modules: ModuleType) -> Iterator[None]:
+    """Within the block, threads switch between every bytecode instruction of ``modules``.
+
+    The same opcode-trace amplifier as ``grader.probes.amplify.amplified``, with a yield that
+    also works on 3.10. Only threads started inside the block (and the current one) are traced.
+    """
+    files = {m.__file__ for m in modules if getattr(m, "__file__", None)}
+
+    def local(frame: FrameType, event: str, arg: Any):
+        if event == "opcode":
+            _yield()
+        return local
+
+    def tracer(frame: FrameType, event: str, arg: Any):
+        if event == "call" and frame.f_code.co_filename in files:
+            frame.f_trace_opcodes = True
+            return local
+        return None
+
+    old_sys = sys.gettrace()
+    old_threading = threading.gettrace() if hasattr(threading, "gettrace") else None
+    threading.settrace(tracer)
+    sys.settrace(tracer)
+    try:
+        yield
+    finally:
+        sys.settrace(old_sys)
+        threading.settrace(old_threading)  # type: ignore[arg-type]
+_WAITS = frozenset({"wait", "wait_for"})
+
+
+def is_blocked_in_wait(thread: threading.Thread) -> bool:
+    """True when ``thread`` is inside ``Event.wait``/``Condition.wait``/``wait_for`` right now.
+
+    Frames only exist for Python code: ``time.sleep`` leaves the caller's frame on top, so a
+    thread that polls with sleep is never seen here, while one blocked in ``Event.wait`` is.
+    """
+    frame = sys._current_frames().get(thread.ident) if thread.ident is not None else None
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name in _WAITS and code.co_filename == _THREADING_FILE:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.005) -> bool:
+    """Poll ``predicate`` until it is true (True) or ``timeout`` seconds have passed (False)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if predicate():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(interval)
+
+
+def waiters(cond: Any) -> int:
+    """How many threads are waiting on the ``threading.Condition`` ``cond`` (0 if it is not one)."""
+    return len(getattr(cond, "_waiters", ()))
+
+
+class ThreadErrors:
+    """Within ``with ThreadErrors() as errors:``, exceptions that escape threads are collected.
+
+    ``errors.caught`` lists ``(thread name, exception)``; nothing is printed. The previous
+    ``threading.excepthook`` (pytest's) is restored on exit.
+    """
+
+    def __init__(self) -> None:
+        self.caught: list[tuple[str, BaseException]] = []
+        self._lock = threading.Lock()
+        self._previous: Any = None
+
+    def _hook(self, args: Any) -> None:
+        with self._lock:
+            name = args.thread.name if args.thread is not None else "?"
+            self.caught.append((name, args.exc_value))
+
+    def __enter__(self) -> "ThreadErrors":
+        self._previous = threading.excepthook
+        threading.excepthook = self._hook
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        threading.excepthook = self._previous
+
+    def describe(self) -> str:
+        return "; ".join(f"{type(e).__name__}: {e} (in thread {name})" for name, e in self.caught)
+
+
+def abort_stuck_barriers() -> int:
+    """Abort every ``threading.Barrier`` that threads are waiting on; return how many.
+
+    A wrong solution can leave non-daemon threads waiting on a barrier forever, which would
+    hang the test process at exit; aborting wakes them with BrokenBarrierError.
+    """
+    stuck = [obj for obj in gc.get_objects() if isinstance(obj, threading.Barrier) and obj.n_waiting > 0]
+    for barrier in stuck:
+        barrier.abort()
+    return len(stuck)
