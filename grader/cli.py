@@ -95,6 +95,20 @@ def build_parser() -> argparse.ArgumentParser:
     _jobs_option(check)
     check.set_defaults(func=cmd_check)
 
+    hint = sub.add_parser("hint", help="show the next hint for an exercise (weakest first)")
+    hint.add_argument("exercise", help="an exercise name, e.g. parallel_apply or 04_pool/parallel_apply")
+    hint.add_argument("--all", action="store_true", help="show every hint at once")
+    hint.set_defaults(func=cmd_hint)
+
+    status = sub.add_parser("status", help="your progress through the course and the next exercise to do")
+    status.set_defaults(func=cmd_status)
+
+    watch = sub.add_parser("watch", help="re-run the check whenever you save a file of the topic")
+    watch.add_argument("topic", nargs="?", help="one topic id (default: all)")
+    watch.add_argument("--path", type=Path, default=None, help="the exercises folder (default: exercises/ of the course)")
+    _jobs_option(watch)
+    watch.set_defaults(func=cmd_watch)
+
     validate = sub.add_parser("validate", help="lint the course; solutions full marks, stubs zero, every mutant caught")
     validate.add_argument("--repeat", type=_positive_int, default=1, help="grade everything N times (default: 1)")
     validate.add_argument("--perturb", action="store_true",
@@ -239,8 +253,88 @@ def cmd_check(args: argparse.Namespace) -> int:
     _check_topics(course, topics)
     path = args.path or course.path("exercises")
     result = Grader(course, jobs=args.jobs).grade(path, topics, visible=True)
-    _emit(args, lambda color: table.render(result, color=color), lambda: json_report.render(result))
+    if args.path is None:
+        from grader import student
+
+        student.record_check(course, result)
+    _emit(args, lambda color: table.render(result, color=color, compact=True), lambda: render(result, args.format))
     return 0
+
+
+def cmd_hint(args: argparse.Namespace) -> int:
+    from grader import student
+
+    course = _load(args)
+    topic, exercise = student.find_exercise(course, args.exercise)
+    hints, total = student.next_hints(course, topic, exercise, show_all=args.all)
+    if not hints:
+        print(f"{topic.id}/{exercise.name} has no hints; the lesson is exercises/{topic.folder}/README.md")
+        return 0
+    for number, text in enumerate(hints, 1):
+        print(f"hint {number}/{total} for {topic.id}/{exercise.name}: {text}")
+    if len(hints) < total:
+        print(f"(run `grader hint {exercise.name}` again for a stronger hint)")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress_bar import ProgressBar
+    from rich.table import Table
+
+    from grader import student
+
+    course = _load(args)
+    rows, upcoming, unchecked = student.overview(course)
+    console = Console(highlight=False, no_color=not sys.stdout.isatty() or "NO_COLOR" in os.environ)
+    table = Table(show_header=True, box=None, pad_edge=False)
+    for column in ("topic", "progress", "done"):
+        table.add_column(column)
+    for topic, done, total in rows:
+        table.add_row(topic.id, ProgressBar(total=total, completed=done, width=30), f"{done}/{total}")
+    console.print(table)
+    passed, total = sum(r[1] for r in rows), sum(r[2] for r in rows)
+    console.print(f"course: {passed}/{total} exercises done ({passed / total:.0%})")
+    if upcoming is None:
+        console.print("all exercises pass their visible tests: well done! Push to have them graded.")
+    else:
+        topic, exercise = upcoming
+        console.print(f"next: {topic.id}/{exercise.name} in exercises/{topic.folder}/{topic.module_file} "
+                      f"(grader check {topic.id}; grader hint {exercise.name})")
+    if unchecked:
+        console.print(f"{unchecked} exercise(s) not checked yet: run `grader check` to update this overview")
+    return 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from grader import student
+    from grader.grading import Grader
+    from grader.watch import watch
+
+    course = _load(args)
+    topics = [args.topic] if args.topic else None
+    _check_topics(course, topics)
+    folder = args.path or course.path("exercises")
+    chosen = [course.topic(t) for t in topics] if topics else list(course.topics)
+    paths = [folder / t.folder for t in chosen if (folder / t.folder).is_dir()]
+    if not paths:
+        raise GraderError(f"nothing to watch: no topic folders under {folder}")
+    grader = Grader(course, jobs=args.jobs)
+    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+    def run() -> str:
+        result = grader.grade(folder, topics, visible=True)
+        if args.path is None:
+            student.record_check(course, result)
+        return render_table_compact(result, color)
+
+    return watch(paths, run, clear=sys.stdout.isatty())
+
+
+def render_table_compact(result, color: bool) -> str:
+    from grader.report import table
+
+    return table.render(result, color=color, compact=True)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -29,7 +29,7 @@ version = "{__version__}"
 description = "Student tools for the concurrency course: grader check."
 requires-python = ">=3.10"
 dependencies = ["pytest>=8.0", "pytest-timeout>=2.3", "pydantic>=2.5", "PyYAML>=6.0", "rich>=13.0",
-                "psutil>=5.9", "gevent>=24.2"]
+                "psutil>=5.9", "gevent>=24.2", "watchfiles>=0.21"]
 
 [project.scripts]
 grader = "grader.cli:main"
@@ -41,7 +41,7 @@ packages = ["grader"]
 testpaths = ["exercises"]
 """
 
-GITIGNORE = "__pycache__/\n*.py[cod]\n.venv/\n*.egg-info/\n.pytest_cache/\n"
+GITIGNORE = "__pycache__/\n*.py[cod]\n.venv/\n*.egg-info/\n.pytest_cache/\n.grader/\n"
 
 
 def student_course(course: Course) -> str:

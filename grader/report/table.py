@@ -18,7 +18,8 @@ def _points(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def render(result: GradeResult, *, color: bool = False, width: int = 100) -> str:
+def render(result: GradeResult, *, color: bool = False, width: int = 100, compact: bool = False) -> str:
+    """The table, then failures; ``compact`` (students' check) shows one failure per exercise."""
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False)
     table = Table(title=None, show_lines=False, expand=False)
@@ -46,9 +47,13 @@ def render(result: GradeResult, *, color: bool = False, width: int = 100) -> str
         if topic.message:
             console.print(Text(f"{topic.id}: {topic.message}", style="red"))
     shown = set()
+    reported = set()
     for owner, test in failures:
         if owner.message and test.message == owner.message:
             continue  # already said once for the whole topic
+        if compact and (owner.id, test.exercise) in reported:
+            continue
+        reported.add((owner.id, test.exercise))
         console.print(Text(f"{test.status.value.upper():8} {owner.id} {test.id}", style=_STYLE[test.status]))
         if test.message:
             console.print(Text("         " + test.message.replace("\n", "\n         ")))
