@@ -43,6 +43,8 @@ class TopicJob:
     """Fresh folder for this topic's run: ``work/`` holds the copied files."""
     perturbation: Perturbation | None = None
     """Schedule perturbation for flake classification (``grader validate --perturb``)."""
+    visible: bool = False
+    """Run the visible tests (students' ``grader check``) instead of the hidden ones."""
 
 
 class Grader:
@@ -61,7 +63,8 @@ class Grader:
         tmp = Path(tempfile.mkdtemp(prefix="grader-"))
         try:
             jobs = [
-                TopicJob(t, root, self.course.path(t.visible if visible else t.hidden).resolve(), tmp / t.id)
+                TopicJob(t, root, self.course.path(t.visible if visible else t.hidden).resolve(), tmp / t.id,
+                         visible=visible)
                 for t in topics
             ]
             with ThreadPoolExecutor(max_workers=min(self.jobs, len(jobs))) as pool:
@@ -96,11 +99,21 @@ class Grader:
     def _grade_topic(self, job: TopicJob) -> TopicResult:
         topic = job.topic
         job.work.mkdir(parents=True)
-        ids, collect_error = self.manifest(job.test_file, job.work)
-        if collect_error:
-            return self._ungradable(topic, [], collect_error, [Flag("manifest", collect_error)])
+        if not job.visible:
+            # Hidden tests are listed with no student code present: the manifest cannot be steered.
+            ids, collect_error = self.manifest(job.test_file, job.work)
+            if collect_error:
+                return self._ungradable(topic, [], collect_error, [Flag("manifest", collect_error)])
         taken = intake(job.root, topic, job.work / "work")
         notes = [Flag("ignored-file", note) for note in taken.notes]
+        if job.visible and not taken.missing and not _syntax_error(job.work / "work" / topic.module_file):
+            # Visible tests may import the student's module at the top (plain pytest works that
+            # way), so they are listed next to it; this is the student's own check.
+            ids, collect_error = self.runner.collect(job.test_file, job.work, student=job.work / "work")
+            if collect_error:
+                return self._ungradable(topic, [], collect_error, notes)
+        elif job.visible:
+            ids = []
         if taken.missing:
             return self._ungradable(topic, ids, taken.missing, notes)
         syntax = _syntax_error(job.work / "work" / topic.module_file)

@@ -113,9 +113,10 @@ class TopicRunner:
         self.sandbox = sandbox
         self.python = python
 
-    def collect(self, test_file: Path, run_dir: Path) -> tuple[list[str], str]:
-        """The manifest: test ids the file defines, collected with no student code present."""
-        work = run_dir / "collect"
+    def collect(self, test_file: Path, run_dir: Path, student: Path | None = None) -> tuple[list[str], str]:
+        """The test ids the file defines: for a manifest, collected with no student code present
+        (``student`` None); visible tests that import the module at the top need ``student``."""
+        work = student or run_dir / "collect"
         work.mkdir(parents=True, exist_ok=True)
         run, outcome = self._run_once(test_file, [str(test_file)], set(), work, timeout=60, collect_only=True)
         if run.collected is None or run.collect_errors:

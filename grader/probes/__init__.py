@@ -6,6 +6,16 @@ failure, ``call_with_timeout`` turns a hang into a failure, ``lockdep`` records 
 ``child`` runs code in a child interpreter in its own session.
 """
 
-from grader.probes.student import call_with_timeout, load_student
+from typing import Any
 
 __all__ = ["call_with_timeout", "load_student"]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use, so child interpreters that only need one probe module do not pay
+    # for importing pytest.
+    if name in __all__:
+        from grader.probes import student
+
+        return getattr(student, name)
+    raise AttributeError(f"module 'grader.probes' has no attribute {name!r}")
