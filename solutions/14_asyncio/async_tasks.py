@@ -1,0 +1,111 @@
+"""asyncio: coroutines, tasks, gather, wait, cancellation, Semaphore, TaskGroup and timeouts.
+
+* ``slow_square``     await a delay without blocking the event loop.
+* ``bounded_gather``  run many fetches concurrently, at most ``limit`` at a time, results in order.
+* ``first_done``      the first result wins: ``asyncio.wait(FIRST_COMPLETED)``, cancel the rest.
+* ``all_or_nothing``  all results, or none: one failure or the deadline cancels everything.
+
+Every function here is an ``async def``: call it with ``await`` from another coroutine, or run it
+with ``asyncio.run(...)``. ``fetch`` arguments are async functions: ``await fetch(x)``.
+Nothing may block the event loop: no ``time.sleep``, no ``loop.run_until_complete`` inside a
+coroutine. Everything works on Python 3.10 to 3.14.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+
+async def slow_square(x, delay=0.02):
+    """Return ``x * x`` after waiting ``delay`` seconds, without blocking the event loop.
+
+    Wait with ``await asyncio.sleep(delay)``. ``time.sleep(delay)`` would freeze every other task
+    for the whole delay, and ``asyncio.sleep(delay)`` without ``await`` does not wait at all (it
+    only creates a coroutine object that never runs).
+    """
+    ### BEGIN SOLUTION
+    await asyncio.sleep(delay)
+    return x * x
+    ### END SOLUTION
+
+
+async def bounded_gather(fetch, items, limit):
+    """Await ``fetch(x)`` for every item concurrently, at most ``limit`` at a time; return the
+    results in the order of ``items``.
+
+    * Create ONE ``asyncio.Semaphore(limit)`` in this call and hold it (``async with``) around
+      each ``await fetch(x)``, so at most ``limit`` fetches are running at any moment.
+    * Start them all at once (``asyncio.gather`` or ``asyncio.create_task``): a waiting fetch
+      starts as soon as ANY running one finishes, not when a whole batch of ``limit`` has
+      finished.
+    * If a fetch raises, ``bounded_gather`` raises that exception (as ``asyncio.gather`` does).
+    """
+    ### BEGIN SOLUTION
+    semaphore = asyncio.Semaphore(limit)
+
+    async def one(x):
+        async with semaphore:
+            return await fetch(x)
+
+    return await asyncio.gather(*(one(x) for x in items))
+    ### END SOLUTION
+
+
+async def first_done(fetch, items, timeout):
+    """Run ``fetch(x)`` for every item concurrently; return the result of the first one to
+    finish, after cancelling the others.
+
+    * Wrap each call in a task (``asyncio.create_task``) and wait with
+      ``asyncio.wait(tasks, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)``.
+      Pass tasks, not coroutines: ``asyncio.wait`` rejects bare coroutines since Python 3.11.
+    * Before returning, ``cancel()`` every task that has not finished AND wait until they have
+      all finished cancelling (for example ``await asyncio.gather(*tasks,
+      return_exceptions=True)``): no task may outlive the call.
+    * If the first task to finish raised, raise its exception (``task.result()`` does that).
+    * If none has finished after ``timeout`` seconds, cancel them all the same way and raise
+      ``TimeoutError``.
+    """
+    ### BEGIN SOLUTION
+    tasks = [asyncio.create_task(fetch(x)) for x in items]
+    try:
+        done, _pending = await asyncio.wait(tasks, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()  # does nothing to a task that has already finished
+        await asyncio.gather(*tasks, return_exceptions=True)
+    if not done:
+        raise TimeoutError(f"no fetch finished within {timeout} s")
+    return next(iter(done)).result()
+    ### END SOLUTION
+
+
+async def all_or_nothing(fetch, items, timeout):
+    """Run ``fetch(x)`` for every item concurrently and return all the results in the order of
+    ``items``, or none of them.
+
+    * If any fetch raises, cancel the others, wait until they have finished cancelling, and
+      raise. Raising the exception itself, or an ``ExceptionGroup`` holding it (what
+      ``asyncio.TaskGroup`` raises), are both fine.
+    * If the fetches have not all finished after ``timeout`` seconds, cancel them all the same
+      way and raise ``TimeoutError`` (on 3.10, ``asyncio.wait_for`` raises
+      ``asyncio.TimeoutError``, a different class there: that is fine too).
+    * No task may outlive the call.
+
+    On Python 3.11+ this is ``asyncio.TaskGroup`` inside ``asyncio.timeout(timeout)``. A way
+    that works on 3.10 too: ``create_task`` for each, ``await asyncio.wait_for(
+    asyncio.gather(*tasks), timeout)``, and in a ``finally`` cancel every task and await them.
+    """
+    ### BEGIN SOLUTION
+    if hasattr(asyncio, "TaskGroup"):  # Python 3.11+
+        async with asyncio.timeout(timeout):
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(fetch(x)) for x in items]
+        return [task.result() for task in tasks]
+    tasks = [asyncio.create_task(fetch(x)) for x in items]
+    try:
+        return await asyncio.wait_for(asyncio.gather(*tasks), timeout)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    ### END SOLUTION

@@ -1,0 +1,240 @@
+"""Hidden tests for 12_generators_greenlet (module ``coroutines``).
+
+Everything is single-threaded and deterministic: generators only run when driven, greenlets only
+when switched to. The tests drive the student's generators by hand, record the side effects of
+each step (so a scheduler that runs a task to its end early is caught even when its output
+happens to look right), and ask ``greenlet.getcurrent()`` which greenlet runs each turn.
+Calls that could loop forever go through ``call_with_timeout``.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+from greenlet import getcurrent
+
+from grader.probes import call_with_timeout, load_student
+
+CALL_LIMIT = 5.0
+
+
+@pytest.fixture
+def coroutines():
+    return load_student("coroutines")
+
+
+# --------------------------------------------------------------------------- averager
+class TestAverager:
+    def test_primed_running_mean(self, coroutines):
+        avg = coroutines.averager()
+        assert inspect.isgenerator(avg), (
+            f"averager() returned {type(avg).__name__}, expected a generator object "
+            "(a function containing `x = yield mean`)"
+        )
+        assert inspect.getgeneratorstate(avg) == inspect.GEN_SUSPENDED, (
+            "averager() returned a generator that has not been started: prime it (call next() on it "
+            "once) before returning it, so the first call can be send(x)"
+        )
+        got = [avg.send(x) for x in (10, 20, 0, 50)]
+        assert got == [10.0, 15.0, 10.0, 20.0], (
+            f"sending 10, 20, 0, 50 gave {got}, expected the running means [10.0, 15.0, 10.0, 20.0] "
+            "(the mean of ALL numbers sent so far)"
+        )
+        assert all(isinstance(v, float) for v in got), f"the means should be floats, got {got}"
+
+    def test_independent_averagers(self, coroutines):
+        a, b = coroutines.averager(), coroutines.averager()
+        assert a is not b, "each averager() call must return a new generator"
+        assert a.send(1) == 1.0
+        assert b.send(100) == 100.0, "two averagers must not share their totals"
+        assert a.send(3) == 2.0, "two averagers must not share their totals"
+        more = [a.send(x) for x in (2, 2, 2, 2, 2, 2)]
+        assert more[-1] == pytest.approx(2.0), f"after 1, 3 and six 2s the mean is 2.0, got {more[-1]}"
+
+
+# --------------------------------------------------------------------------- delegate
+def recording_sub(log):
+    """A sub-generator that logs what it receives and returns a summary."""
+    received = []
+    try:
+        x = yield "ready"
+        while x != "stop":
+            received.append(x)
+            log.append(("sub got", x))
+            try:
+                x = yield f"ack {x}"
+            except KeyError as exc:
+                log.append(("sub caught", str(exc)))
+                x = yield "caught"
+    finally:
+        log.append(("sub finally",))
+    return ("done", received)
+
+
+class TestDelegate:
+    def test_sent_values_reach_sub_and_return_value_comes_back(self, coroutines):
+        log = []
+        gen = coroutines.delegate(recording_sub(log))
+        assert inspect.isgenerator(gen), (
+            f"delegate(sub) returned {type(gen).__name__}, expected a generator (use `yield from sub`)"
+        )
+        assert next(gen) == "ready", "the first value must be the first value sub yields"
+        assert gen.send("a") == "ack a", "a value sent into delegate must reach sub (use `yield from sub`)"
+        assert gen.send("b") == "ack b"
+        assert log == [("sub got", "a"), ("sub got", "b")], (
+            f"sub recorded {log}: the values sent into delegate did not reach it"
+        )
+        with pytest.raises(StopIteration) as info:
+            gen.send("stop")
+        assert info.value.value == ("done", ["a", "b"]), (
+            f"delegate finished with StopIteration.value == {info.value.value!r}, expected sub's return "
+            "value ('done', ['a', 'b']): return the value of the `yield from` expression"
+        )
+
+    def test_yield_from_delegate_gives_the_value(self, coroutines):
+        def outer(sub):
+            value = yield from coroutines.delegate(sub)
+            yield ("outer saw", value)
+
+        log = []
+        gen = outer(recording_sub(log))
+        assert next(gen) == "ready"
+        assert gen.send(1) == "ack 1"
+        assert gen.send("stop") == ("outer saw", ("done", [1])), (
+            "`x = yield from delegate(sub)` must give sub's return value"
+        )
+
+    def test_throw_reaches_sub(self, coroutines):
+        log = []
+        gen = coroutines.delegate(recording_sub(log))
+        next(gen)
+        gen.send("x")
+        try:
+            reply = gen.throw(KeyError("boom"))
+        except KeyError:
+            pytest.fail("an exception thrown into delegate() must be raised inside sub, which catches "
+                        "it here; it came straight back out (forward throw(): `yield from` does)",
+                        pytrace=False)
+        assert reply == "caught", f"after throw(), sub yields 'caught', delegate gave {reply!r}"
+        assert ("sub caught", "'boom'") in log, f"sub never saw the thrown exception: {log}"
+        assert gen.send("y") == "ack y", "after a caught exception, sending must go on working"
+
+    def test_close_closes_sub(self, coroutines):
+        log = []
+        gen = coroutines.delegate(recording_sub(log))
+        next(gen)
+        gen.send("x")
+        gen.close()
+        assert ("sub finally",) in log, "closing delegate must close sub too (its finally block did not run)"
+
+
+# --------------------------------------------------------------------------- round_robin
+def task(name, count, log):
+    """Yield name0, name1, ...; log each step just before yielding its value."""
+    for i in range(count):
+        log.append(f"{name}{i}")
+        yield f"{name}{i}"
+    log.append(f"{name} end")
+
+
+def run_round_robin(coroutines, *tasks):
+    return call_with_timeout(coroutines.round_robin, *tasks, timeout=CALL_LIMIT)
+
+
+class TestRoundRobin:
+    def test_interleaves_unequal_tasks(self, coroutines):
+        log = []
+        got = run_round_robin(coroutines, task("a", 3, log), task("b", 1, log), task("c", 2, log))
+        expected = ["a0", "b0", "c0", "a1", "c1", "a2"]
+        assert got == expected, (
+            f"round_robin gave {got}, expected {expected}: one step per task per turn, and a finished "
+            "task drops out without disturbing the others' order"
+        )
+
+    def test_tasks_run_step_by_step(self, coroutines):
+        log = []
+        got = run_round_robin(coroutines, task("a", 2, log), task("b", 3, log))
+        assert got == ["a0", "b0", "a1", "b1", "b2"], f"round_robin gave {got}"
+        expected_log = ["a0", "b0", "a1", "b1", "a end", "b2", "b end"]
+        assert log == expected_log, (
+            f"the tasks' steps ran in the order {log}, expected {expected_log}: run each task one "
+            "next() at a time, never to its end (or into a list) ahead of the others"
+        )
+
+    def test_short_task_first_and_many_tasks(self, coroutines):
+        log = []
+        tasks = [task("p", 1, log), task("q", 3, log), task("r", 3, log), task("s", 2, log)]
+        got = run_round_robin(coroutines, *tasks)
+        expected = ["p0", "q0", "r0", "s0", "q1", "r1", "s1", "q2", "r2"]
+        assert got == expected, (
+            f"round_robin gave {got}, expected {expected} (did removing a finished task skip the "
+            "next task's turn?)"
+        )
+
+    def test_no_tasks_and_empty_tasks(self, coroutines):
+        assert run_round_robin(coroutines) == [], "round_robin() with no tasks returns []"
+        log = []
+        assert run_round_robin(coroutines, task("e", 0, log), task("f", 1, log)) == ["f0"]
+
+    def test_exception_propagates(self, coroutines):
+        def failing():
+            yield 1
+            raise ValueError("task failed")
+
+        log = []
+        with pytest.raises(ValueError, match="task failed"):
+            run_round_robin(coroutines, failing(), task("x", 5, log))
+
+
+# --------------------------------------------------------------------------- greenlet_ping_pong
+def play(coroutines, n):
+    """Run greenlet_ping_pong(n) in a helper thread; return (result, [(word, greenlet)], caller)."""
+    box = {}
+
+    def call():
+        box["caller"] = getcurrent()  # the greenlet that calls the student's function
+        seen = box["seen"] = []
+        return coroutines.greenlet_ping_pong(n, on_turn=lambda word: seen.append((word, getcurrent())))
+
+    got = call_with_timeout(call, timeout=CALL_LIMIT)
+    return got, box["seen"], box["caller"]
+
+
+class TestGreenletPingPong:
+    def test_alternates_in_two_greenlets(self, coroutines):
+        got, seen, caller = play(coroutines, 4)
+        assert got == ["ping", "pong"] * 4, f"greenlet_ping_pong(4) returned {got}"
+        words = [w for w, _ in seen]
+        assert words == ["ping", "pong"] * 4, (
+            f"on_turn was called with {words}, expected once right after each append, in order"
+        )
+        assert not any(g is caller for _, g in seen), (
+            "the turns ran in the caller's own greenlet: create two greenlets "
+            "(greenlet.greenlet(function)) and switch() between them"
+        )
+        ping_g = {id(g) for w, g in seen if w == "ping"}
+        pong_g = {id(g) for w, g in seen if w == "pong"}
+        assert ping_g.isdisjoint(pong_g), "'ping' and 'pong' ran in the same greenlet: use two greenlets"
+        assert len(ping_g) == 1 and len(pong_g) == 1, (
+            "every 'ping' must come from one greenlet and every 'pong' from one other greenlet"
+        )
+
+    def test_many_rounds(self, coroutines):
+        got, seen, caller = play(coroutines, 3000)
+        assert got == ["ping", "pong"] * 3000, (
+            "greenlet_ping_pong(3000) did not return 3000 alternating pairs (switch() does not grow "
+            "the stack, while nested plain calls hit the recursion limit)"
+        )
+        assert len({id(g) for _, g in seen}) == 2, "3000 rounds must all run in the same two greenlets"
+
+    def test_zero_rounds(self, coroutines):
+        got, seen, _ = play(coroutines, 0)
+        assert got == [], f"greenlet_ping_pong(0) must return [], got {got}"
+        assert seen == [], "no turns, so on_turn must not be called"
+
+    def test_without_on_turn(self, coroutines):
+        got = call_with_timeout(coroutines.greenlet_ping_pong, 2, timeout=CALL_LIMIT)
+        assert got == ["ping", "pong", "ping", "pong"], (
+            f"greenlet_ping_pong(2) without on_turn returned {got} (on_turn defaults to None)"
+        )

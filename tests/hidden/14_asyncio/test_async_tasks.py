@@ -1,0 +1,286 @@
+"""Hidden tests for 14_asyncio (module ``async_tasks``).
+
+Every test runs its own ``asyncio.run`` in a helper thread (``async_probes.run_async``), bounded
+by a few seconds although a correct solution needs milliseconds. Concurrency is measured with
+in-flight counters, which are exact under asyncio (tasks only switch at ``await``); ``time.sleep``
+raises when called inside a running loop; fetches record whether they were cancelled, and the
+tests look for leftover tasks right after the call under test returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from grader.probes import load_student
+from grader.probes.async_probes import TIMEOUT_ERRORS, CancelRecorder, contains, leftover_tasks, run_async
+from grader.probes.inflight import InFlight
+
+LIMIT = 2.0  # seconds any single run may take; a correct solution needs a few milliseconds
+
+
+@pytest.fixture
+def async_tasks():
+    return load_student("async_tasks")
+
+
+async def forever(_x):
+    await asyncio.sleep(30)
+
+
+# --------------------------------------------------------------------------- slow_square
+class TestSlowSquare:
+    def test_suspends_instead_of_blocking(self, async_tasks):
+        async def main():
+            loop = asyncio.get_running_loop()
+            start = loop.time()
+            task = asyncio.create_task(async_tasks.slow_square(7, 0.05))
+            await asyncio.sleep(0)  # let the task run up to its first real wait
+            suspended = not task.done()
+            value = await task
+            return suspended, value, loop.time() - start
+
+        suspended, value, waited = run_async(main, limit=LIMIT, what="slow_square(7, 0.05)")
+        assert value == 49, f"slow_square(7, 0.05) returned {value!r}, expected 49"
+        assert suspended, (
+            "slow_square finished without ever pausing: `asyncio.sleep(delay)` does nothing unless you "
+            "`await` it"
+        )
+        assert waited >= 0.045, f"slow_square(7, 0.05) returned after {waited:.3f} s: wait the whole delay"
+
+    def test_many_wait_together(self, async_tasks):
+        async def main():
+            tasks = [asyncio.create_task(async_tasks.slow_square(i, 0.05)) for i in range(10)]
+            await asyncio.sleep(0)
+            pending = sum(not t.done() for t in tasks)
+            return pending, await asyncio.gather(*tasks)
+
+        pending, values = run_async(main, limit=LIMIT, what="10 concurrent slow_square calls")
+        assert values == [i * i for i in range(10)], f"got {values}"
+        assert pending == 10, f"only {pending} of 10 slow_square tasks were waiting at the same time"
+
+    def test_default_delay(self, async_tasks):
+        async def main():
+            return await async_tasks.slow_square(-3)
+
+        assert run_async(main, limit=LIMIT, what="slow_square(-3)") == 9
+
+
+# --------------------------------------------------------------------------- bounded_gather
+class TestBoundedGather:
+    @staticmethod
+    def counted_fetch(probe: InFlight):
+        async def fetch(x):
+            await asyncio.sleep(0.01)
+            return x * 10
+
+        return probe.wrap(fetch)
+
+    def test_at_most_limit_in_flight(self, async_tasks):
+        probe = InFlight()
+
+        async def main():
+            return await async_tasks.bounded_gather(self.counted_fetch(probe), list(range(8)), 3)
+
+        got = run_async(main, limit=LIMIT, what="bounded_gather(fetch, range(8), 3)")
+        assert got == [x * 10 for x in range(8)], f"bounded_gather returned {got}, expected the results in input order"
+        assert probe.calls == 8, f"fetch was called {probe.calls} times for 8 items"
+        assert probe.peak <= 3, (
+            f"{probe.peak} fetches ran at the same time with limit=3: hold ONE asyncio.Semaphore(limit), "
+            "created once per call, around each `await fetch(x)`"
+        )
+        assert probe.peak == 3, (
+            f"at most {probe.peak} fetch(es) ran at the same time, expected 3 (limit=3): start every "
+            "fetch at once (gather or create_task) instead of awaiting them one by one"
+        )
+
+    def test_all_together_when_limit_is_large(self, async_tasks):
+        probe = InFlight()
+
+        async def main():
+            return await async_tasks.bounded_gather(self.counted_fetch(probe), [5, 1, 4, 2], 10)
+
+        got = run_async(main, limit=LIMIT, what="bounded_gather(fetch, [5, 1, 4, 2], 10)")
+        assert got == [50, 10, 40, 20], f"bounded_gather returned {got}, expected [50, 10, 40, 20]"
+        assert probe.peak == 4, (
+            f"with limit=10 and 4 items, {probe.peak} fetch(es) ran at the same time, expected all 4"
+        )
+
+    def test_free_slot_is_reused_at_once(self, async_tasks):
+        started = {}
+
+        async def fetch(x):
+            started[x] = True
+            if x == 0:
+                # item 0 holds its slot until item 2 has started: with limit 2 that only
+                # happens if item 2 takes the slot item 1 frees, not after a whole batch
+                for _ in range(200):
+                    if started.get(2):
+                        return "0 saw 2 start"
+                    await asyncio.sleep(0.005)
+                return "0 gave up"
+            return f"{x} done"
+
+        async def main():
+            return await async_tasks.bounded_gather(fetch, [0, 1, 2, 3], 2)
+
+        got = run_async(main, limit=LIMIT, what="bounded_gather(fetch, [0, 1, 2, 3], 2)")
+        assert got[0] == "0 saw 2 start", (
+            "with limit=2, item 2 did not start while item 0 was still running although item 1 had "
+            "finished: a new fetch must start as soon as any slot is free (a Semaphore), not after a "
+            "whole batch has finished"
+        )
+        assert got == ["0 saw 2 start", "1 done", "2 done", "3 done"], f"bounded_gather returned {got}"
+
+    def test_error_propagates(self, async_tasks):
+        async def fetch(x):
+            await asyncio.sleep(0)
+            if x == 2:
+                raise ValueError("fetch 2 failed")
+            return x
+
+        async def main():
+            return await async_tasks.bounded_gather(fetch, [0, 1, 2, 3], 2)
+
+        with pytest.raises(ValueError, match="fetch 2 failed"):
+            run_async(main, limit=LIMIT, what="bounded_gather with a failing fetch")
+
+
+# --------------------------------------------------------------------------- first_done
+async def run_and_inspect(call, recorder, items):
+    """Await ``call``; then, before anything else runs, note leftovers and uncancelled fetches."""
+    try:
+        result, error = await call, None
+    except BaseException as exc:  # noqa: BLE001 - inspected by the test
+        result, error = None, exc
+    return {
+        "result": result,
+        "error": error,
+        "leftover": len(leftover_tasks()),
+        "not_cancelled": recorder.not_cancelled(items),
+        "started": list(recorder.started),
+    }
+
+
+class TestFirstDone:
+    def test_returns_first_and_cancels_the_rest(self, async_tasks):
+        rec = CancelRecorder()
+
+        async def behaviour(x):
+            if x == "fast":
+                await asyncio.sleep(0)
+                return "fast result"
+            await forever(x)
+
+        items = ["slow 1", "fast", "slow 2", "slow 3"]
+
+        async def main():
+            return await run_and_inspect(async_tasks.first_done(rec.make(behaviour), items, 30), rec,
+                                         ["slow 1", "slow 2", "slow 3"])
+
+        out = run_async(main, limit=LIMIT, what="first_done (one fetch fast, three waiting 30 s, timeout 30)")
+        if out["error"] is not None:
+            raise out["error"]
+        assert sorted(out["started"]) == sorted(items), f"only {out['started']} were started: start every fetch"
+        assert out["result"] == "fast result", (
+            f"first_done returned {out['result']!r}, expected 'fast result' (the result of the first task "
+            "to finish: task.result(), not the task itself)"
+        )
+        assert not out["not_cancelled"], (
+            f"when first_done returned, {out['not_cancelled']} had not been cancelled: cancel() every "
+            "unfinished task and await them (e.g. asyncio.gather(*tasks, return_exceptions=True)) before returning"
+        )
+        assert out["leftover"] == 0, f"{out['leftover']} task(s) were still running after first_done returned"
+
+    def test_first_error_is_raised(self, async_tasks):
+        rec = CancelRecorder()
+
+        async def behaviour(x):
+            if x == "broken":
+                await asyncio.sleep(0)
+                raise KeyError("broken fetch")
+            await forever(x)
+
+        async def main():
+            return await run_and_inspect(async_tasks.first_done(rec.make(behaviour), ["a", "broken", "b"], 30),
+                                         rec, ["a", "b"])
+
+        out = run_async(main, limit=LIMIT, what="first_done (first to finish raises)")
+        assert isinstance(out["error"], KeyError), (
+            f"the first fetch to finish raised KeyError; first_done gave {out['error']!r} / returned "
+            f"{out['result']!r} instead of raising it"
+        )
+        assert not out["not_cancelled"], f"{out['not_cancelled']} were not cancelled before first_done raised"
+        assert out["leftover"] == 0, f"{out['leftover']} task(s) were still running after first_done raised"
+
+    def test_timeout(self, async_tasks):
+        rec = CancelRecorder()
+        items = ["a", "b", "c"]
+
+        async def main():
+            return await run_and_inspect(async_tasks.first_done(rec.make(forever), items, 0.1), rec, items)
+
+        out = run_async(main, limit=LIMIT, what="first_done with timeout=0.1 (no fetch ever finishes)")
+        assert out["error"] is not None and isinstance(out["error"], TIMEOUT_ERRORS), (
+            f"no fetch finished within the timeout: first_done must raise TimeoutError, it "
+            + (f"raised {out['error']!r}" if out["error"] is not None else f"returned {out['result']!r}")
+        )
+        assert not out["not_cancelled"], f"{out['not_cancelled']} were not cancelled after the timeout"
+        assert out["leftover"] == 0, f"{out['leftover']} task(s) were still running after first_done raised"
+
+
+# --------------------------------------------------------------------------- all_or_nothing
+class TestAllOrNothing:
+    def test_all_results_in_order(self, async_tasks):
+        probe = InFlight()
+
+        async def fetch(x):
+            await asyncio.sleep(0.01 * (5 - x))
+            return x * 2
+
+        async def main():
+            return await async_tasks.all_or_nothing(probe.wrap(fetch), [0, 1, 2, 3, 4], 30)
+
+        got = run_async(main, limit=LIMIT, what="all_or_nothing(fetch, range(5), 30)")
+        assert got == [0, 2, 4, 6, 8], f"all_or_nothing returned {got}, expected [0, 2, 4, 6, 8] (input order)"
+        assert probe.peak == 5, f"only {probe.peak} of 5 fetches ran at the same time: start them all at once"
+
+    def test_failure_cancels_the_others(self, async_tasks):
+        rec = CancelRecorder()
+
+        async def behaviour(x):
+            if x == 2:
+                await asyncio.sleep(0)
+                raise ValueError("fetch 2 failed")
+            await forever(x)
+
+        async def main():
+            return await run_and_inspect(async_tasks.all_or_nothing(rec.make(behaviour), [0, 1, 2, 3], 30), rec,
+                                         [0, 1, 3])
+
+        out = run_async(main, limit=LIMIT, what="all_or_nothing (one fetch fails, the others wait 30 s)")
+        assert out["error"] is not None and contains(out["error"], ValueError), (
+            "fetch 2 raised ValueError: all_or_nothing must raise it (or an ExceptionGroup holding it), it "
+            + (f"raised {out['error']!r}" if out["error"] is not None else f"returned {out['result']!r}")
+        )
+        assert not out["not_cancelled"], (
+            f"when all_or_nothing raised, fetches {out['not_cancelled']} were still running: cancel the "
+            "others and await them (asyncio.gather alone does not cancel anything)"
+        )
+        assert out["leftover"] == 0, f"{out['leftover']} task(s) were still running after all_or_nothing raised"
+
+    def test_timeout_cancels_everything(self, async_tasks):
+        rec = CancelRecorder()
+        items = [0, 1, 2]
+
+        async def main():
+            return await run_and_inspect(async_tasks.all_or_nothing(rec.make(forever), items, 0.1), rec, items)
+
+        out = run_async(main, limit=LIMIT, what="all_or_nothing with timeout=0.1 (fetches wait 30 s)")
+        assert out["error"] is not None and contains(out["error"], TIMEOUT_ERRORS), (
+            "the fetches did not finish within timeout=0.1: all_or_nothing must raise TimeoutError, it "
+            + (f"raised {out['error']!r}" if out["error"] is not None else f"returned {out['result']!r}")
+        )
+        assert not out["not_cancelled"], f"fetches {out['not_cancelled']} were not cancelled after the timeout"
+        assert out["leftover"] == 0, f"{out['leftover']} task(s) were still running after all_or_nothing raised"

@@ -1,0 +1,20 @@
+"""sleep_sort joins each greenlet right after spawning it, so the sleeps run one after another.
+
+Loses: sleep_sort
+"""
+
+import time
+
+import gevent
+
+
+def sleep_sort(numbers, unit=0.02) -> list:
+    finished = []
+
+    def sleeper(n):
+        time.sleep(n * unit)
+        finished.append(n)
+
+    for n in numbers:
+        gevent.spawn(sleeper, n).join()
+    return finished
