@@ -22,7 +22,10 @@ RULES: tuple[tuple[str, str], ...] = (
      "(a get() inside the submit loop runs them one at a time)."),
     (r"possible deadlock: locks are taken in inconsistent orders|lock.order cycle",
      "Two code paths take the same locks in opposite orders: always take locks in one global order "
-     "(for example by account id)."),
+     "(for example by account id or fork number)."),
+    (r"waited .* s for .*: a deadlock|LockWaitTimeout",
+     "A thread waited forever for a lock another thread holds: take locks in one global order, or use "
+     "acquire(timeout=...) and back off."),
     (r"daemonic processes are not allowed to have children",
      "A daemon process cannot start processes: run that work in a non-daemon process."),
     (r"bootstrapping phase|freeze_support\(\)",

@@ -45,6 +45,8 @@ class TopicJob:
     """Schedule perturbation for flake classification (``grader validate --perturb``)."""
     visible: bool = False
     """Run the visible tests (students' ``grader check``) instead of the hidden ones."""
+    exercises: tuple[str, ...] = ()
+    """Only these exercises' tests, stopping at the first failure (validating a mutant)."""
 
 
 class Grader:
@@ -120,7 +122,12 @@ class Grader:
         if syntax:
             return self._ungradable(topic, ids, syntax, notes)
         env = job.perturbation.env() if job.perturbation else None
-        report = self.runner.run(job.test_file, ids, job.work / "work", self.course.timeout(topic), env)
+        if job.exercises:
+            ids = [i for i in ids if (e := topic.exercise_for(i.split("::", 1)[-1])) and e.name in job.exercises]
+        report = self.runner.run(job.test_file, ids, job.work / "work", self.course.timeout(topic), env,
+                                 exitfirst=bool(job.exercises))
+        if job.exercises:
+            ids = [i for i in ids if i in report.outcomes]  # the tests after the first failure never ran
         return score_topic(self.course, topic, ids, report.outcomes, notes + report.flags)
 
     def _ungradable(self, topic: Topic, ids: list[str], message: str, flags: list[Flag]) -> TopicResult:

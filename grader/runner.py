@@ -10,15 +10,20 @@ with the tests that have not reported yet.
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
+import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.result import Flag
 from grader.sandbox import Outcome, Sandbox, clean_env
+
+_SHORT_TMP = "/tmp" if os.path.isdir("/tmp") else None
 
 GRACE = 5.0
 """Seconds past the per-test timeout before the outer deadline kills the run."""
@@ -125,14 +130,17 @@ class TopicRunner:
         return run.collected, ""
 
     def run(self, test_file: Path, ids: list[str], workdir: Path, timeout: float,
-            env: dict[str, str] | None = None) -> RunReport:
+            env: dict[str, str] | None = None, exitfirst: bool = False) -> RunReport:
+        """Outcomes for ``ids``; with ``exitfirst`` (validation of a mutant) the run stops at the
+        first failing test and the tests after it are simply not reported."""
         report = RunReport()
         pending = list(ids)
         expected = set(ids)
         while pending:
             report.runs += 1
             args = [f"{test_file}::{i.split('::', 1)[1]}" if "::" in i else str(test_file) for i in pending]
-            run, outcome = self._run_once(test_file, args, expected, workdir, timeout, env=env)
+            run, outcome = self._run_once(test_file, args, expected, workdir, timeout, env=env,
+                                          extra=["--exitfirst"] if exitfirst else [])
             report.last_output = outcome.output
             for code, message in run.problems:
                 report.flags.append(Flag(code, message))
@@ -146,6 +154,8 @@ class TopicRunner:
                 report.outcomes[run.current] = _in_flight(run, outcome, timeout)
                 pending.remove(run.current)
                 progress = True
+            if exitfirst and any(o.outcome != "passed" for o in report.outcomes.values()):
+                break  # validating a mutant: one lost test is the proof; the rest need not run
             if not pending:
                 break
             if run.collect_errors:
@@ -174,16 +184,17 @@ class TopicRunner:
 
     def _run_once(self, test_file: Path, args: list[str], expected: set[str], workdir: Path,
                   timeout: float, collect_only: bool = False,
-                  env: dict[str, str] | None = None) -> tuple[_Run, Outcome]:
+                  env: dict[str, str] | None = None, extra: list[str] | None = None) -> tuple[_Run, Outcome]:
         nonce = secrets.token_hex(16)
         run = _Run(nonce=nonce, expected=expected)
-        home = workdir.parent / "home"
-        home.mkdir(exist_ok=True)
+        # A short private TMPDIR (and HOME): forkserver and Manager put Unix sockets under it, and
+        # a socket path longer than 107 bytes (104 on macOS) fails with "AF_UNIX path too long".
+        home = Path(tempfile.mkdtemp(prefix="gr", dir=_SHORT_TMP))
         channel = self.sandbox.channel(nonce)
         argv = [
             self.python, "-I", "-B", "-m", "grader.sandboxed.run_tests", *channel.args,
             "--rootdir", str(test_file.parent), "--student-dir", str(workdir),
-            "--timeout", str(timeout), *(["--collect-only"] if collect_only else []), *args,
+            "--timeout", str(timeout), *(["--collect-only"] if collect_only else []), *(extra or []), *args,
         ]
         try:
             outcome = self.sandbox.run(
@@ -192,6 +203,7 @@ class TopicRunner:
             )
         finally:
             channel.close()
+            shutil.rmtree(home, ignore_errors=True)
         if run.buffer.strip():
             run.feed(b"\n")
         return run, outcome

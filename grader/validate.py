@@ -2,8 +2,9 @@
 
 Solutions must score full marks, stubs zero, and every mutant in ``tests/mutants/<folder>/`` must
 lose points in each exercise its docstring names (``Loses: parallel_apply, imap_in_order``), in
-every one of ``repeat`` runs. Every (submission, topic) pair is graded as its own job, so the
-whole matrix runs in parallel.
+every one of ``repeat`` runs. A mutant runs only its named exercises' tests, each exercise
+stopping at its first failure: that failure is the proof, and the rest would only cost time.
+Every (candidate, run) pair is graded as its own job, so the whole matrix runs in parallel.
 """
 
 from __future__ import annotations
@@ -195,8 +196,16 @@ def validate(course: Course, grader: Grader, topics: list[Topic], repeat: int, *
             (root / "sub" / c.topic.folder).mkdir(parents=True)
             if c.path.is_file():
                 (root / "sub" / c.topic.folder / c.topic.module_file).write_text(module_text(course, c))
-            job = TopicJob(c.topic, root / "sub", course.path(c.topic.hidden).resolve(), root / "run", schedule[i])
-            return grader.grade_topic(job)
+            hidden = course.path(c.topic.hidden).resolve()
+            if c.kind != "mutant" or not c.loses:
+                return grader.grade_topic(TopicJob(c.topic, root / "sub", hidden, root / "run", schedule[i]))
+            # A mutant only has to lose points in the exercises it names: run just their tests,
+            # one exercise at a time, each stopping at its first failure.
+            parts = [grader.grade_topic(TopicJob(c.topic, root / "sub", hidden, root / f"run-{name}", schedule[i],
+                                                 exercises=(name,)))
+                     for name in c.loses]
+            return TopicResult(c.topic.id, c.topic.title, tuple(t for p in parts for t in p.tests),
+                               tuple(f for p in parts for f in p.flags), next((p.message for p in parts if p.message), ""))
 
         with ThreadPoolExecutor(max_workers=grader.jobs) as pool:
             for (verdict, i), result in zip(units, pool.map(grade, units)):

@@ -8,52 +8,16 @@ a thread, and a clean-up for Barriers that a wrong solution left threads stuck o
 from __future__ import annotations
 
 import gc
-import os
 import sys
 import threading
 import time
-from contextlib import contextmanager
-from types import FrameType, ModuleType
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 _THREADING_FILE = threading.__file__
 
-# sched_yield() releases the GIL AND gives the CPU to another runnable thread. time.sleep(0)
-# (what grader.probes.amplify uses) does not hand the GIL over reliably on 3.10: there it lost
-# updates of a read-outside-the-lock counter in only 7 of 20 trials, sched_yield in 20 of 20
-# (3.11 and 3.13: 20 of 20 with either).
-_yield = getattr(os, "sched_yield", None) or (lambda: time.sleep(0))
+# The race amplifier lives in grader.probes.amplify; re-exported for the threading topics.
+from grader.probes.amplify import amplified  # noqa: F401
 
-
-@contextmanager
-def amplified(*modules: ModuleType) -> Iterator[None]:
-    """Within the block, threads switch between every bytecode instruction of ``modules``.
-
-    The same opcode-trace amplifier as ``grader.probes.amplify.amplified``, with a yield that
-    also works on 3.10. Only threads started inside the block (and the current one) are traced.
-    """
-    files = {m.__file__ for m in modules if getattr(m, "__file__", None)}
-
-    def local(frame: FrameType, event: str, arg: Any):
-        if event == "opcode":
-            _yield()
-        return local
-
-    def tracer(frame: FrameType, event: str, arg: Any):
-        if event == "call" and frame.f_code.co_filename in files:
-            frame.f_trace_opcodes = True
-            return local
-        return None
-
-    old_sys = sys.gettrace()
-    old_threading = threading.gettrace() if hasattr(threading, "gettrace") else None
-    threading.settrace(tracer)
-    sys.settrace(tracer)
-    try:
-        yield
-    finally:
-        sys.settrace(old_sys)
-        threading.settrace(old_threading)  # type: ignore[arg-type]
 _WAITS = frozenset({"wait", "wait_for"})
 
 

@@ -24,6 +24,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--student-dir", required=True)
     parser.add_argument("--timeout", type=float, required=True)
     parser.add_argument("--collect-only", action="store_true")
+    parser.add_argument("--exitfirst", action="store_true", help="stop at the first failing test (validation)")
     parser.add_argument("tests", nargs="+")
     return parser.parse_args(argv)
 
@@ -46,6 +47,8 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
     ]
     if args.collect_only:
         options.append("--collect-only")
+    if args.exitfirst:
+        options.append("--exitfirst")
     return options + args.tests
 
 
