@@ -1,0 +1,104 @@
+"""Processes: start a child, learn who it is, subclass Process, fan out and drain, guard __main__.
+
+Exercises:
+* ``send_identity`` + ``worker_identity``: one child process reports (pid, ppid) through a queue.
+* ``SquareWorker``: a ``multiprocessing.Process`` subclass that does its work in ``run()``.
+* ``put_square`` + ``run_squares``: one process per item, all running at once; drain, then join.
+* ``main`` + the ``if __name__ == "__main__":`` block: a script that is safe under every start method.
+
+Rules for every function here: take ``ctx=None``, use ``ctx = ctx or multiprocessing.get_context()``
+and then only ``ctx.Process`` / ``ctx.Queue``; targets are module-level functions (no lambdas).
+Run the script with ``python processes.py spawn`` (or ``fork`` / ``forkserver``).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+
+#: seconds any blocking wait in this module may take before it gives up
+TIMEOUT = 10.0
+
+
+def send_identity(out_q) -> None:
+    """Child side of ``worker_identity``: put the tuple ``(os.getpid(), os.getppid())`` on ``out_q``."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def worker_identity(ctx=None) -> tuple[int, int]:
+    """Start one child process and return the ``(pid, ppid)`` it reports about itself.
+
+    * ``ctx = ctx or multiprocessing.get_context()``; make the queue with ``ctx.Queue()`` and the
+      process with ``ctx.Process(target=send_identity, args=(queue,))``.
+    * Start the process (``start()``, not ``run()``), take the tuple off the queue with
+      ``get(timeout=TIMEOUT)``, then ``join()`` the process and return the tuple.
+
+    The result's pid is the child's (not ``os.getpid()``). Its ppid is ``os.getpid()`` under fork
+    and spawn; under forkserver it is the fork server's pid, because the server forks the children.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+class SquareWorker(multiprocessing.Process):
+    """A process that squares one number: ``SquareWorker(x, out_q)``.
+
+    * ``__init__(self, x, out_q)`` calls ``super().__init__()`` first, then keeps ``x`` and ``out_q``.
+    * ``run(self)`` runs in the child (``start()`` calls it there): it puts the tuple
+      ``(x, x * x, os.getpid())`` on ``out_q``.
+
+    Anything the child stores on ``self`` stays in the child: the queue is the only way back.
+    Being a ``multiprocessing.Process`` subclass, it uses the global default start method.
+    """
+
+    def __init__(self, x, out_q) -> None:
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    def run(self) -> None:
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+
+def put_square(x, out_q) -> None:
+    """Child side of ``run_squares``: compute ``x * x`` here, in the child, and put it on ``out_q``.
+
+    Put only the square (not ``x``, not a tuple).
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def run_squares(xs, ctx=None) -> list[int]:
+    """Square every item of ``xs`` in its own process, all at the same time; return the squares sorted.
+
+    * One ``ctx.Queue()`` for all results; one ``ctx.Process(target=put_square, args=(x, queue))``
+      per item.
+    * Start every process before you join any (so they run at the same time).
+    * Drain first: call ``get(timeout=TIMEOUT)`` exactly ``len(xs)`` times, and only then
+      ``join()`` every process. (A child that put a large item cannot exit until someone reads it,
+      so joining first can wait forever.)
+    * Return ``sorted(...)`` of the squares. No process may be left running.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def main(argv: list[str]) -> None:
+    """Print ``run_squares(range(5), ctx)``, i.e. ``[0, 1, 4, 9, 16]``.
+
+    ``argv`` is ``sys.argv[1:]``: ``ctx = multiprocessing.get_context(argv[0] if argv else None)``,
+    so ``python processes.py spawn`` uses spawn and ``python processes.py`` the default method.
+    Do not call ``multiprocessing.set_start_method()`` anywhere in this module.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# Run as a script: call main(sys.argv[1:]) here, and only here. Under spawn and forkserver every
+# child imports this file again (as "__mp_main__"), and the guard keeps it from running main() too.
+if __name__ == "__main__":
+    # YOUR CODE HERE
+    raise NotImplementedError()

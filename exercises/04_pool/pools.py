@@ -1,0 +1,90 @@
+"""Pool: apply_async, callbacks, close/join, map_async with a deadline, imap.
+
+Four small functions, each running ``func`` over ``items`` in a ``multiprocessing.Pool``:
+
+* ``parallel_apply``       submit everything with apply_async, close(), join(), collect in order.
+* ``apply_with_callbacks`` collect results and errors through callback / error_callback.
+* ``map_with_deadline``    map_async + get(timeout); terminate() the pool when the deadline passes.
+* ``imap_in_order``        hand each result to ``on_result`` as soon as it is ready, in input order.
+
+Every function takes ``ctx=None`` and uses ``ctx = ctx or multiprocessing.get_context()``, then
+only ``ctx.Pool(...)``, so the tests can run it under fork, spawn and forkserver. ``func`` is
+always a picklable module-level function (or a functools.partial of one).
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+
+
+def parallel_apply(func, items, processes=2, ctx=None) -> list:
+    """Run ``func(x)`` for every ``x`` in ``items`` in a pool of ``processes`` workers.
+
+    * Create the pool with ``ctx.Pool(processes)``.
+    * Submit EVERY item first with ``pool.apply_async(func, (x,))`` (``args`` is a tuple) and keep
+      the AsyncResult objects; do not wait for any result while you are still submitting, so the
+      tasks really run at the same time.
+    * Then ``close()`` the pool and ``join()`` it (in that order).
+    * Return ``[r.get() for r in results]``: the results in input order.
+
+    If ``func`` raised for some item, ``get()`` re-raises that exception in the parent: let the
+    first one (in input order) propagate, with its own type and message. Do not use
+    ``with ctx.Pool(...)`` around the submission and read the results after the block: leaving
+    the block calls ``terminate()``.
+
+    >>> parallel_apply(abs, [-3, 1, -2])
+    [3, 1, 2]
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def apply_with_callbacks(func, items, processes=2, ctx=None) -> tuple[dict, dict]:
+    """Run ``func(x)`` for every item and gather the outcomes through callbacks.
+
+    Submit each item with ``pool.apply_async(func, (x,), callback=..., error_callback=...)``:
+
+    * ``callback`` receives the return value and stores ``results[x] = value``;
+    * ``error_callback`` receives the exception instance and stores ``errors[x] = exc``.
+
+    A callback is called with ONE argument (the value or the exception), so bind the item with
+    ``functools.partial`` (e.g. ``functools.partial(results.__setitem__, x)``). Callbacks run in
+    the parent process, in the pool's result-handler thread. Then ``close()`` and ``join()``
+    the pool: once ``join()`` returns, every callback has run. Return ``(results, errors)``;
+    every item appears in exactly one of the two dicts. Items are hashable.
+
+    >>> apply_with_callbacks(int, ["1", "x"])
+    ({'1': 1}, {'x': ValueError("invalid literal for int() with base 10: 'x'")})
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def map_with_deadline(func, items, timeout, processes=2, ctx=None) -> list:
+    """Return ``[func(x) for x in items]`` computed by a pool, or give up after ``timeout`` seconds.
+
+    Use ``pool.map_async(func, items)`` and wait with ``.get(timeout)``.
+
+    * In time: ``close()`` and ``join()`` the pool, then return the list of results.
+    * Too slow: ``get`` raises ``multiprocessing.TimeoutError`` (which is NOT the built-in
+      ``TimeoutError``). Then ``terminate()`` the pool, so the workers stop working on the slow
+      tasks, ``join()`` it, and re-raise that ``multiprocessing.TimeoutError``.
+
+    No worker process may be left running when the function returns or raises.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def imap_in_order(func, items, on_result, processes=2, ctx=None) -> list:
+    """Compute ``func(x)`` for every item with ``pool.imap`` and report each result early.
+
+    Iterate over ``pool.imap(func, items)`` (default chunksize) and, for the i-th result ``r``,
+    call ``on_result(i, r)`` right away, before waiting for the next result: result 0 must be
+    reported while the later tasks may still be running. Results arrive in input order
+    (``imap``, not ``imap_unordered``). Then ``close()`` and ``join()`` the pool and return the
+    list of all results in input order.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()

@@ -1,0 +1,86 @@
+"""Deadlock-free locking: lock ordering, try-lock with a timeout, dining philosophers.
+
+* ``transfer``      move money between two accounts holding both locks, taken in one global order.
+* ``acquire_both``  take two locks with timeouts; on failure hold nothing and report False.
+* ``dine``          n philosopher threads share n forks and all finish their meals.
+
+``Account`` is given. The tests replace locks with recording locks that note which locks each
+thread holds and in which order, so an inconsistent order is found without waiting for a hang.
+Locks are used only through ``acquire()``, ``release()`` and ``with lock:``.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Account:
+    """A bank account with its own lock (given: not an exercise)."""
+
+    id: int
+    balance: int
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+
+def transfer(src: Account, dst: Account, amount: int) -> None:
+    """Move ``amount`` from ``src`` to ``dst`` (two different accounts) while holding both locks.
+
+    * Take the two accounts' locks in ascending ``id`` order, whatever the direction of the
+      transfer: ``transfer(a, b, ...)`` and ``transfer(b, a, ...)`` lock the same account first.
+      One global order means no two threads can each hold one lock and wait for the other.
+    * Hold BOTH locks while you change the balances: ``src.balance -= amount`` and
+      ``dst.balance += amount`` both happen with both locks held.
+    * Release both locks before returning (``with`` blocks do this for you, even on errors).
+
+    No overdraft check: a balance may go negative.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def acquire_both(a, b, timeout: float) -> bool:
+    """Try to take lock ``a`` and then lock ``b``, waiting at most ``timeout`` seconds for each.
+
+    Use ``lock.acquire(timeout=timeout)``, which returns True when it got the lock and False
+    when the time ran out.
+
+    * Both taken: return True and keep holding both (the caller releases them).
+    * ``a`` not taken in time: return False without touching ``b``.
+    * ``b`` not taken in time: release ``a`` first, then return False.
+
+    On a False return the caller holds neither lock, so it can back off and retry without
+    blocking anyone: this is the "try-lock with back-off" way out of a deadlock.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def philosopher(i: int, forks: list, meals: int, eat) -> None:
+    """One philosopher (a suggested helper for ``dine``; only ``dine`` is graded).
+
+    Philosopher ``i`` needs forks ``i`` and ``(i + 1) % len(forks)``. Eat ``meals`` times, each
+    time calling ``eat(i)`` while holding both forks, and put both forks down after each meal.
+    To stay deadlock-free, take the lower-numbered fork first (a global order), or take the
+    second one with a timeout and put the first back when that fails (back-off).
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def dine(forks: list, meals: int, eat) -> None:
+    """Run the dining philosophers: ``n = len(forks)`` threads, and return when all have eaten.
+
+    Start one ``threading.Thread`` per philosopher ``i`` in ``range(n)``. Philosopher ``i`` eats
+    ``meals`` times, calling ``eat(i)`` each time while holding forks ``i`` and
+    ``(i + 1) % n`` (the locks in ``forks``). No deadlock is allowed: if every philosopher picks
+    up the left fork and then waits for the right one, they can all wait forever. Join every
+    thread before returning. ``n >= 2``.
+
+    Use a global fork order or try-lock with back-off (see ``philosopher``). The tests check the
+    order in which forks are taken, so a "waiter" that lets at most n - 1 philosophers sit down
+    while each still takes left then right is reported as a lock-order cycle.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()

@@ -1,0 +1,340 @@
+"""Hidden tests for 08_deadlock (module ``bank``).
+
+Lock order is checked with lockdep (grader.probes.lockdep): the accounts' locks and the forks are
+RecordingLocks sharing one LockGraph, which records an edge held -> acquiring on every blocking
+acquire. A cycle is a possible deadlock, found without waiting for one; the transfers run one
+after another in a single thread, which can never deadlock. Blocking acquires give up after
+LOCK_WAIT s (RecordingLock's wait_limit), so a real deadlock ends the threads instead of hanging.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from grader.probes import call_with_timeout, load_student
+from grader.probes.lockdep import LockGraph, RecordingLock
+
+LOCK_WAIT = 3.0  # a correct solution never waits more than a few ms for a lock here
+CALL_LIMIT = 10.0
+
+
+@pytest.fixture
+def bank():
+    return load_student("bank")
+
+
+class Writes:
+    """Records every balance write: account id, new value, names of the locks the writer holds."""
+
+    def __init__(self, graph: LockGraph) -> None:
+        self.graph = graph
+        self.log: list[tuple[int, int, list[str]]] = []
+
+
+def watched_account_class(bank, writes: Writes):
+    """A subclass of the student's Account whose ``balance`` setter logs who holds which lock."""
+
+    class WatchedAccount(bank.Account):
+        @property
+        def balance(self):
+            return self._balance
+
+        @balance.setter
+        def balance(self, value):
+            if "_balance" in self.__dict__:  # not the write in __init__
+                writes.log.append((self.id, value, [lock.name for lock in writes.graph.held()]))
+            self._balance = value
+
+    return WatchedAccount
+
+
+def make_accounts(bank, specs):
+    """Accounts with RecordingLocks on one graph; returns (accounts, graph, writes)."""
+    graph = LockGraph()
+    writes = Writes(graph)
+    cls = watched_account_class(bank, writes)
+    accounts = [
+        cls(id=ident, balance=balance, lock=RecordingLock(f"account {ident}", graph, wait_limit=LOCK_WAIT))
+        for ident, balance in specs
+    ]
+    return accounts, graph, writes
+
+
+def run_transfers(bank, moves):
+    for src, dst, amount in moves:
+        call_with_timeout(bank.transfer, src, dst, amount, timeout=CALL_LIMIT)
+
+
+class TestTransfer:
+    # ids deliberately not in creation order
+    SPECS = [(7, 100), (3, 50), (5, 20)]
+
+    def moves(self, a, b, c):
+        return [(a, b, 10), (b, a, 5), (b, c, 7), (c, a, 3)]
+
+    def test_lock_order_is_global(self, bank):
+        (a, b, c), graph, _ = make_accounts(bank, self.SPECS)
+        run_transfers(bank, self.moves(a, b, c))
+        cycle = graph.describe_cycle()
+        if cycle:
+            pytest.fail(cycle, pytrace=False)
+        assert all(acct.lock.acquisitions > 0 for acct in (a, b, c)), "transfer() must take the accounts' locks"
+
+    def test_balances_are_moved_and_conserved(self, bank):
+        (a, b, c), _, _ = make_accounts(bank, self.SPECS)
+        run_transfers(bank, self.moves(a, b, c))
+        got = (a.balance, b.balance, c.balance)
+        assert got == (98, 48, 24), f"after the four transfers expected balances (98, 48, 24), got {got}"
+
+    def test_both_locks_held_while_balances_change(self, bank):
+        (a, b, c), _, writes = make_accounts(bank, self.SPECS)
+        for src, dst, amount in self.moves(a, b, c):
+            writes.log.clear()
+            run_transfers(bank, [(src, dst, amount)])
+            touched = {ident for ident, _, _ in writes.log}
+            assert touched == {src.id, dst.id}, (
+                f"transfer(account {src.id}, account {dst.id}) should write both balances, wrote accounts {sorted(touched)}"
+            )
+            both = {src.lock.name, dst.lock.name}
+            for ident, _, held in writes.log:
+                assert both <= set(held), (
+                    f"in transfer(account {src.id}, account {dst.id}) the balance of account {ident} was "
+                    f"changed while holding {held or 'no lock'}: hold both accounts' locks while you move the money"
+                )
+
+    def test_locks_are_released(self, bank):
+        (a, b, c), _, _ = make_accounts(bank, self.SPECS)
+        for src, dst, amount in self.moves(a, b, c):
+            run_transfers(bank, [(src, dst, amount)])
+            still = [acct.lock.name for acct in (a, b, c) if acct.lock.locked()]
+            assert not still, f"after transfer(account {src.id}, account {dst.id}) these locks are still held: {still}"
+
+    def test_opposite_transfers_in_two_threads(self, bank):
+        a, b = bank.Account(1, 1000), bank.Account(2, 1000)  # real threading.Lock locks
+        rounds = 300
+
+        def mover(src, dst):
+            for _ in range(rounds):
+                bank.transfer(src, dst, 1)
+
+        threads = [
+            threading.Thread(target=mover, args=(a, b), daemon=True),
+            threading.Thread(target=mover, args=(b, a), daemon=True),
+        ]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 5.0  # the correct solution needs a few ms
+        for t in threads:
+            t.join(max(0.0, deadline - time.monotonic()))
+        assert not any(t.is_alive() for t in threads), (
+            "two threads doing opposite transfers deadlocked: take the locks in ascending account id order"
+        )
+        assert (a.balance, b.balance) == (1000, 1000), f"balances should be back to (1000, 1000), got {(a.balance, b.balance)}"
+
+
+class Holder:
+    """Holds ``lock`` in its own daemon thread until ``release()`` (or ``after`` seconds)."""
+
+    def __init__(self, lock, after: float = 10.0, when=None) -> None:
+        self.lock = lock
+        self._go = threading.Event()
+        self._holding = threading.Event()
+        self._after = after
+        self._when = when  # optional: release once this returns True (polled), then 0.1 s later
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        assert self._holding.wait(5), "test helper could not take the lock"
+
+    def _run(self) -> None:
+        self.lock.acquire()
+        self._holding.set()
+        try:
+            if self._when is None:
+                self._go.wait(self._after)
+            else:
+                deadline = time.monotonic() + self._after
+                while not self._when() and not self._go.is_set() and time.monotonic() < deadline:
+                    time.sleep(0.001)
+                time.sleep(0.1)
+        finally:
+            self.lock.release()
+
+    def release(self) -> None:
+        self._go.set()
+        self._thread.join(5)
+
+
+def recording_pair():
+    graph = LockGraph()
+    return RecordingLock("lock a", graph, wait_limit=LOCK_WAIT), RecordingLock("lock b", graph, wait_limit=LOCK_WAIT)
+
+
+class TestAcquireBoth:
+    def test_free_locks_are_both_taken(self, bank):
+        a, b = recording_pair()
+        got = bank.acquire_both(a, b, 1.0)
+        try:
+            assert got is True, f"both locks were free: acquire_both should return True, got {got!r}"
+            assert a.held_by_me() and b.held_by_me(), "on True, the calling thread must hold both locks"
+        finally:
+            for lock in (a, b):
+                if lock.locked():
+                    lock.release()
+
+    def test_busy_second_lock_gives_up_and_releases_the_first(self, bank):
+        a, b = recording_pair()
+        timeout = 0.3
+        holder = Holder(b)
+        try:
+            start = time.monotonic()
+            got = call_with_timeout(bank.acquire_both, a, b, timeout, timeout=timeout + 3)
+            elapsed = time.monotonic() - start
+            assert got is False, f"lock b was held by another thread: acquire_both should return False, got {got!r}"
+            assert elapsed < timeout + 0.5, f"acquire_both took {elapsed:.2f} s with timeout={timeout}"
+            assert not a.locked(), "acquire_both returned False but lock a is still held: release it before returning"
+            assert b.locked() and b.owner == holder._thread.ident, "acquire_both released lock b, which it never got"
+        finally:
+            holder.release()
+
+    def test_busy_first_lock_gives_up_without_touching_the_second(self, bank):
+        a, b = recording_pair()
+        timeout = 0.3
+        holder = Holder(a)
+        try:
+            start = time.monotonic()
+            got = call_with_timeout(bank.acquire_both, a, b, timeout, timeout=timeout + 3)
+            elapsed = time.monotonic() - start
+            assert got is False, f"lock a was held by another thread: acquire_both should return False, got {got!r}"
+            assert elapsed < timeout + 0.5, f"acquire_both took {elapsed:.2f} s with timeout={timeout}"
+            assert b.acquisitions == 0 and not b.locked(), "take lock a first: lock b must not be taken when a is busy"
+        finally:
+            holder.release()
+
+    def test_waits_for_the_second_lock(self, bank):
+        a, b = recording_pair()
+        holder = Holder(b, after=3.0, when=a.locked)  # lets b go 0.1 s after a is taken
+        try:
+            got = call_with_timeout(bank.acquire_both, a, b, 3.0, timeout=8)
+            assert got is True, (
+                "lock b was freed 0.1 s after lock a was taken, well within timeout=3: acquire_both should "
+                f"wait for it with acquire(timeout=...) and return True, got {got!r}"
+            )
+        finally:
+            holder.release()
+            for lock in (a, b):
+                if lock.locked():
+                    lock.release()
+
+
+class Table:
+    """The eat() callback: counts meals and checks the philosopher holds both forks."""
+
+    def __init__(self, forks, meals: int, slow_last_meal_of_0=None) -> None:
+        self.forks = forks
+        self.meals = meals
+        self.n = len(forks)
+        self.eaten = [0] * self.n
+        self.problems: list[str] = []
+        self.threads: dict[int, set] = {i: set() for i in range(self.n)}
+        self.slow = slow_last_meal_of_0  # an Event: philosopher 0's last meal waits for it (0.5 s max)
+        self._lock = threading.Lock()
+
+    def __call__(self, i: int) -> None:
+        left, right = self.forks[i], self.forks[(i + 1) % self.n]
+        if not (left.held_by_me() and right.held_by_me()):
+            missing = [f.name for f in (left, right) if not f.held_by_me()]
+            with self._lock:
+                self.problems.append(f"philosopher {i} ate without holding {', '.join(missing)}")
+        if self.slow is not None and i == 0 and self.eaten[0] == self.meals - 1:
+            self.slow.wait(0.5)
+        with self._lock:
+            self.eaten[i] += 1
+            self.threads[i].add(threading.current_thread())
+
+    def done(self) -> int:
+        with self._lock:
+            return sum(self.eaten)
+
+
+class ThreadErrors:
+    """Collects exceptions that end threads (a philosopher stuck for LOCK_WAIT s raises one)."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def __enter__(self):
+        self._saved = threading.excepthook
+        threading.excepthook = self._hook
+        return self
+
+    def __exit__(self, *exc) -> None:
+        threading.excepthook = self._saved
+
+    def _hook(self, args) -> None:
+        name = args.thread.name if args.thread is not None else "a thread"
+        self.errors.append(f"{name} failed: {args.exc_type.__name__}: {args.exc_value}")
+
+
+def make_forks(n):
+    graph = LockGraph()
+    return [RecordingLock(f"fork {i}", graph, wait_limit=LOCK_WAIT) for i in range(n)], graph
+
+
+class TestDine:
+    @pytest.mark.parametrize("n", [2, 5])
+    def test_no_lock_order_cycle_and_everyone_eats(self, bank, n):
+        forks, graph = make_forks(n)
+        meals = 3
+        table = Table(forks, meals)
+        with ThreadErrors() as crashed:
+            call_with_timeout(bank.dine, forks, meals, table, timeout=CALL_LIMIT)
+        cycle = graph.describe_cycle()
+        if cycle:
+            pytest.fail(cycle.replace("account id", "fork number"), pytrace=False)
+        assert not crashed.errors, crashed.errors[0]
+        assert table.eaten == [meals] * n, f"each of the {n} philosophers should eat {meals} times, got {table.eaten}"
+        assert not table.problems, table.problems[0]
+
+    def test_one_thread_per_philosopher(self, bank):
+        forks, _ = make_forks(4)
+        table = Table(forks, 2)
+        box = {}
+
+        def run():
+            box["caller"] = threading.current_thread()
+            bank.dine(forks, 2, table)
+
+        with ThreadErrors() as crashed:
+            call_with_timeout(run, timeout=CALL_LIMIT)
+        assert not crashed.errors, crashed.errors[0]
+        caller = box["caller"]
+        assert table.eaten == [2] * 4, f"each of the 4 philosophers should eat 2 times, got {table.eaten}"
+        seen = [table.threads[i] for i in range(4)]
+        assert all(len(s) == 1 for s in seen), "each philosopher should eat all its meals in its own thread"
+        threads = [next(iter(s)) for s in seen]
+        assert len(set(threads)) == 4, "the 4 philosophers should run in 4 different threads"
+        assert caller not in threads and all(t is not threading.main_thread() for t in threads), (
+            "philosophers must run in new threads, not in the thread that called dine()"
+        )
+
+    def test_returns_only_after_every_meal(self, bank):
+        forks, _ = make_forks(3)
+        meals = 2
+        returned = threading.Event()
+        table = Table(forks, meals, slow_last_meal_of_0=returned)
+        box = {}
+
+        def run():
+            bank.dine(forks, meals, table)
+            box["done_at_return"] = table.done()
+            returned.set()
+
+        with ThreadErrors() as crashed:
+            call_with_timeout(run, timeout=CALL_LIMIT)
+        assert not crashed.errors, crashed.errors[0]
+        assert box["done_at_return"] == 3 * meals, (
+            f"dine() returned after {box['done_at_return']} of {3 * meals} meals: join every philosopher thread"
+        )
