@@ -149,24 +149,41 @@ _STUCK_QUEUE = (
 )
 
 
+_NEVER_SHIPPED = (
+    "the parent is waiting on a queue that was never given to any child process. Under spawn and "
+    "forkserver a child gets only what is passed in its args (a module-level queue is created "
+    "anew in every child), so nothing will ever arrive: create one ctx.Queue() and pass it to "
+    "each worker as an argument"
+)
+
+
 @contextmanager
-def queue_guards(gate=None, join_limit: float = 2.0, settle: float = 0.3) -> Iterator[QueueGuards]:
+def queue_guards(gate=None, method: str = "fork", join_limit: float = 2.0,
+                 settle: float = 0.3) -> Iterator[QueueGuards]:
     """Parent-side spies on multiprocessing queues (and ``queue.Queue.get``) for the block.
 
-    * The first parent call to ``get``/``get_nowait``/``empty``/``qsize``/``full`` sets ``gate``
+    * The first parent call to ``get``/``get_nowait``/``empty``/``qsize``/``full`` of a ``Queue``
+      (or ``get``/``empty`` of a ``SimpleQueue``) sets ``gate``
       (``empty``/``qsize``/``full`` answer first, then set it, so they see the queue before any
       gated worker could have put anything).
     * A blocking ``get`` raises ``NothingWillArrive`` once every child started inside the block has
       exited and a full ``settle`` interval after that brought nothing (a dead child's items are
-      already in the pipe, so an empty queue then stays empty).
+      already in the pipe, so an empty queue then stays empty). Under spawn and forkserver
+      (``method``) it also raises as soon as the queue is empty if that queue was never pickled
+      into a child: no child can ever write to it.
     * ``Process.join()`` without a timeout is bounded (``bounded_join``).
     """
     guards = QueueGuards()
     owner = os.getpid()
+    active = [True]  # a call stuck past the block (a hung student call) stops checking children
     before = {p.pid for p in active_children()}
     mp_queue = queues.Queue
-    originals = {name: getattr(mp_queue, name) for name in ("get", "get_nowait", "empty", "qsize", "full")}
+    originals = {name: getattr(mp_queue, name)
+                 for name in ("get", "get_nowait", "empty", "qsize", "full", "__getstate__")}
+    shipped: list = []  # queues pickled for a child (kept alive, so their ids stay unique)
     thread_get = queue_module.Queue.get
+    simple = queues.SimpleQueue
+    simple_originals = {name: getattr(simple, name) for name in ("get", "empty")}
 
     def open_gate(name: str) -> None:
         if guards.gate_opened_by is None:
@@ -174,12 +191,20 @@ def queue_guards(gate=None, join_limit: float = 2.0, settle: float = 0.3) -> Ite
             if gate is not None:
                 gate.set()
 
-    def blocking_get(get_slice, block, timeout):
+    def getstate(self):
+        state = originals["__getstate__"](self)
+        if os.getpid() == owner and not any(q is self for q in shipped):
+            shipped.append(self)
+        return state
+
+    def blocking_get(get_slice, block, timeout, mp_q=None):
         if not block:
             return get_slice(False, None)
         deadline = None if timeout is None else time.monotonic() + timeout
         dead_since = None
         while True:
+            if not active[0]:
+                return get_slice(True, None if deadline is None else max(0.0, deadline - time.monotonic()))
             now = time.monotonic()
             step = 0.1 if deadline is None else max(0.0, min(0.1, deadline - now))
             try:
@@ -187,6 +212,8 @@ def queue_guards(gate=None, join_limit: float = 2.0, settle: float = 0.3) -> Ite
             except queue_module.Empty:
                 if deadline is not None and time.monotonic() >= deadline:
                     raise
+            if mp_q is not None and method != "fork" and not any(q is mp_q for q in shipped):
+                raise NothingWillArrive(_NEVER_SHIPPED)
             if _new_children(before):
                 dead_since = None
             elif dead_since is None:
@@ -199,7 +226,7 @@ def queue_guards(gate=None, join_limit: float = 2.0, settle: float = 0.3) -> Ite
             return originals["get"](self, block, timeout)
         guards.calls.append("get")
         open_gate("get")
-        return blocking_get(lambda b, t: originals["get"](self, b, t), block, timeout)
+        return blocking_get(lambda b, t: originals["get"](self, b, t), block, timeout, self)
 
     def mp_get_nowait(self):
         if os.getpid() != owner:
@@ -218,6 +245,19 @@ def queue_guards(gate=None, join_limit: float = 2.0, settle: float = 0.3) -> Ite
 
         return method
 
+    def simple_get(self):
+        if os.getpid() == owner:
+            guards.calls.append("get")
+            open_gate("get")
+        return simple_originals["get"](self)
+
+    def simple_empty(self):
+        result = simple_originals["empty"](self)
+        if os.getpid() == owner:
+            guards.calls.append("empty")
+            open_gate("empty")
+        return result
+
     def queue_get(self, block=True, timeout=None):
         if os.getpid() != owner:
             return thread_get(self, block, timeout)
@@ -226,17 +266,21 @@ def queue_guards(gate=None, join_limit: float = 2.0, settle: float = 0.3) -> Ite
 
     mp_queue.get = mp_get
     mp_queue.get_nowait = mp_get_nowait
+    mp_queue.__getstate__ = getstate
     for name in ("empty", "qsize", "full"):
         setattr(mp_queue, name, answer_then_open(name))
     queue_module.Queue.get = queue_get
+    simple.get, simple.empty = simple_get, simple_empty
     try:
         with bounded_join(join_limit, "it still had items on the queue that nobody had read; take every "
                                       "item off the queue first, then join()"):
             yield guards
     finally:
+        active[0] = False
         for name, original in originals.items():
             setattr(mp_queue, name, original)
         queue_module.Queue.get = thread_get
+        simple.get, simple.empty = simple_originals["get"], simple_originals["empty"]
 
 
 @dataclass
@@ -270,6 +314,7 @@ def connection_log(join_limit: float = 2.0, settle: float = 0.3) -> Iterator[Con
     """Record the parent's Connection.send/recv; a recv with no child left alive fails fast."""
     log = ConnectionLog()
     owner = os.getpid()
+    active = [True]
     before = {p.pid for p in active_children()}
     base = connection._ConnectionBase
     original_send, original_recv = base.send, base.recv
@@ -283,7 +328,7 @@ def connection_log(join_limit: float = 2.0, settle: float = 0.3) -> Iterator[Con
         if os.getpid() != owner:
             return original_recv(self)
         dead_since = None
-        while not self.poll(0.1):
+        while active[0] and not self.poll(0.1):
             if _new_children(before):
                 dead_since = None
             elif dead_since is None:
@@ -299,6 +344,7 @@ def connection_log(join_limit: float = 2.0, settle: float = 0.3) -> Iterator[Con
         with bounded_join(join_limit, "it was still waiting for a message, or still sending one nobody read"):
             yield log
     finally:
+        active[0] = False
         base.send, base.recv = original_send, original_recv
 
 

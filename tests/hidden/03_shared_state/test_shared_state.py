@@ -1,0 +1,154 @@
+"""Hidden tests for 03_shared_state (module ``shared_state``).
+
+Every test runs under fork, spawn and forkserver (the ``ctx`` fixture). Lost updates are forced,
+not hoped for (grader.probes.ipc_state):
+
+* ``ctx.Manager`` is replaced by a manager whose dict holds the first read of a key until a
+  second process reads it too (unless the reader holds that manager's Lock), and the word
+  chunks make every worker start updating at the same moment: an unlocked read-add-write then
+  loses an update every time, while locked code is never delayed;
+* ``ctx.RLock`` (the lock ``ctx.Value`` creates) is replaced by one that, the first time a child
+  releases it completely, waits for the sibling processes: ``v.value += 1`` without
+  ``get_lock()`` has then read the same value in every child;
+* SharedMemory is spied on in the parent: every block it creates must be unlinked by it, and
+  attaching to it by name afterwards must raise FileNotFoundError.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import Counter
+
+import pytest
+
+from grader.probes import call_with_timeout, load_student
+from grader.probes.ipc_state import BarrierChunk, ManagerFactory, RLockFactory, block_exists, shm_spy
+
+CALL_LIMIT = 15.0  # backstop: the correct solution returns in about 1 s (spawn at load 13: ~3 s)
+BARRIER_WAIT = 5.0  # the workers of one call meet in well under 1 s
+
+
+@pytest.fixture
+def shared_state():
+    return load_student("shared_state")
+
+
+@pytest.fixture(scope="module")
+def manager():
+    """One Manager for the module: its Barrier proxies pickle into every start method."""
+    mgr = multiprocessing.get_context("spawn").Manager()
+    yield mgr
+    mgr.shutdown()
+
+
+@pytest.fixture
+def rendezvous_manager(ctx, monkeypatch):
+    """Replace ``ctx.Manager`` by a RendezvousManager factory for this test."""
+    factory = ManagerFactory(ctx)
+    monkeypatch.setattr(ctx, "Manager", factory)
+    yield factory
+    factory.shutdown_all()
+
+
+def _method(ctx) -> str:
+    return ctx.get_start_method()
+
+
+class TestParallelWordCount:
+    def test_counts_are_exact(self, shared_state, ctx):
+        chunks = ["the cat sat on the mat", "the dog sat", "a cat and a dog", "mat mat the end"]
+        expected = dict(Counter(" ".join(chunks).split()))
+        result = call_with_timeout(shared_state.parallel_word_count, chunks, ctx=ctx, timeout=CALL_LIMIT)
+        assert type(result) is dict, (
+            f"return a plain dict (dict(counts)), not {type(result).__name__}: a proxy stops working "
+            "once its manager shuts down"
+        )
+        assert result == expected, f"[{_method(ctx)}] expected {expected!r}, got {result!r}"
+
+    def test_concurrent_updates_of_one_word_are_not_lost(self, shared_state, ctx, manager, rendezvous_manager):
+        n = 4
+        barrier = manager.Barrier(n)
+        chunks = [BarrierChunk("w w w", barrier, BARRIER_WAIT) for _ in range(n)]
+        result = call_with_timeout(shared_state.parallel_word_count, chunks, ctx=ctx, timeout=CALL_LIMIT)
+        assert result, (
+            f"[{_method(ctx)}] the result is empty: the children updated their own copies. Give them "
+            "manager.dict() proxies, made with ctx.Manager()"
+        )
+        assert result == {"w": 3 * n}, (
+            f"[{_method(ctx)}] {n} processes each added 3 to counts['w'], expected {{'w': {3 * n}}}, got "
+            f"{result!r}: updates were lost. counts[w] = counts.get(w, 0) + n is a read, then a "
+            "write; hold the manager's Lock around both"
+        )
+        assert rendezvous_manager.made, "create the manager with ctx.Manager() (the ctx you were given)"
+
+
+class TestCollectIds:
+    def test_every_id_arrives(self, shared_state, ctx):
+        ids = call_with_timeout(shared_state.collect_ids, 6, ctx=ctx, timeout=CALL_LIMIT)
+        assert ids == list(range(6)), (
+            f"[{_method(ctx)}] expected [0, 1, 2, 3, 4, 5], got {ids!r}. If it is [], the children "
+            "appended to a COPY: shared['ids'] must be a manager.list(), not a plain list"
+        )
+        assert type(ids) is list, f"return a plain list, not {type(ids).__name__}"
+
+    def test_concurrent_appends_are_not_lost(self, shared_state, ctx, rendezvous_manager):
+        ids = call_with_timeout(shared_state.collect_ids, 4, ctx=ctx, timeout=CALL_LIMIT)
+        assert ids == [0, 1, 2, 3], (
+            f"[{_method(ctx)}] expected [0, 1, 2, 3], got {ids!r}: appends were lost. Reading "
+            "shared['ids'], appending and writing it back is a read-modify-write; use a nested "
+            "manager.list() and append to it directly"
+        )
+        assert rendezvous_manager.made, "create the manager with ctx.Manager() (the ctx you were given)"
+
+
+class TestSharedCounter:
+    def test_total_is_exact(self, shared_state, ctx, manager, monkeypatch):
+        n_procs, n_incr = 4, 2000
+        factory = RLockFactory(ctx, manager.Barrier(n_procs), BARRIER_WAIT)
+        monkeypatch.setattr(ctx, "RLock", factory)
+        total = call_with_timeout(shared_state.shared_counter, n_procs, n_incr, ctx=ctx, timeout=CALL_LIMIT)
+        assert total == n_procs * n_incr, (
+            f"[{_method(ctx)}] {n_procs} processes x {n_incr} increments should give "
+            f"{n_procs * n_incr}, got {total!r}: updates were lost. counter.value += 1 reads and then "
+            "writes; hold counter.get_lock() around the whole increment"
+        )
+
+    def test_small_cases(self, shared_state, ctx):
+        assert call_with_timeout(shared_state.shared_counter, 1, 50, ctx=ctx, timeout=CALL_LIMIT) == 50
+        assert call_with_timeout(shared_state.shared_counter, 3, 0, ctx=ctx, timeout=CALL_LIMIT) == 0
+
+
+def _check_blocks_freed(log) -> None:
+    assert log.created, "no SharedMemory block was created in the parent (SharedMemory(create=True, ...))"
+    still_there = [name for name in log.created if block_exists(name)]
+    assert not still_there, (
+        f"{len(still_there)} SharedMemory block(s) still exist after shm_total returned: close() only "
+        "unmaps the block in this process; the creator must also call unlink()"
+    )
+    not_by_parent = [name for name in log.created if name not in log.unlinked]
+    assert not not_by_parent, (
+        "the parent never called unlink() on the block it created: the creator unlinks it "
+        "(in a finally block); the children only close() their view of it"
+    )
+
+
+class TestShmTotal:
+    def test_total_and_block_is_freed(self, shared_state, ctx):
+        values = list(range(-50, 1000)) + [2**40, -(2**39)]
+        with shm_spy() as log:
+            try:
+                total = call_with_timeout(shared_state.shm_total, values, 3, ctx=ctx, timeout=CALL_LIMIT)
+            except FileNotFoundError as exc:
+                pytest.fail(
+                    f"[{_method(ctx)}] shm_total raised FileNotFoundError ({exc}): the block was already "
+                    "gone. Only the parent, which created it, may unlink() it, and only at the end",
+                    pytrace=False,
+                )
+        _check_blocks_freed(log)
+        assert total == sum(values), f"[{_method(ctx)}] expected {sum(values)}, got {total!r}"
+
+    def test_more_workers_than_values(self, shared_state, ctx):
+        with shm_spy() as log:
+            total = call_with_timeout(shared_state.shm_total, [7, 35], 3, ctx=ctx, timeout=CALL_LIMIT)
+        _check_blocks_freed(log)
+        assert total == 42, f"[{_method(ctx)}] shm_total([7, 35], 3) should be 42, got {total!r}"

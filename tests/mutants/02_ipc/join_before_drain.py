@@ -1,0 +1,25 @@
+"""fan_in joins every worker before it takes the items off the queue (deadlocks on large items).
+
+Loses: fan_in
+"""
+
+import multiprocessing
+
+
+def fan_in(produce, n_workers, ctx=None) -> list:
+    ctx = ctx or multiprocessing.get_context()
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=put_items, args=(produce, i, queue)) for i in range(n_workers)]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join()  # a child that still has unread items on the queue cannot exit
+    items = []
+    finished = 0
+    while finished < n_workers:
+        item = queue.get(timeout=TIMEOUT)
+        if item is None:
+            finished += 1
+        else:
+            items.append(item)
+    return sorted(items)
