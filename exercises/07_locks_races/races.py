@@ -1,0 +1,116 @@
+"""Locks and races: protect read-modify-write, check-then-act, Lock versus RLock, double-checked locking.
+
+* ``SafeCounter``   a counter whose ``increment`` loses no update when many threads call it.
+* ``withdraw``      check the balance and take the money as ONE step under the account's lock.
+* ``MemoCache``     a cache whose compute function may call the cache again (needs an RLock).
+* ``get_instance``  a process-wide singleton created at most once (double-checked locking).
+
+``Account`` and the module globals ``_instance`` / ``_instance_lock`` are given. The tests run
+your code with a race amplifier that lets other threads run between any two bytecode
+instructions of this module, so an unprotected read-modify-write loses updates every time.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+
+class SafeCounter:
+    """A counter that many threads can increment at once without losing updates.
+
+    * ``__init__(self)``: the count starts at 0; create the lock as ``self._lock = threading.Lock()``.
+    * ``increment(self, amount=1)``: add ``amount`` to the count. ``count += amount`` reads the
+      count, adds, and writes it back; another thread can run between the read and the write,
+      and then one of the two updates is lost. Do the whole read-modify-write while holding
+      ``self._lock`` (``with self._lock:``). Use that one lock: a new Lock per call protects
+      nothing.
+    * ``value`` (a read-only property): the current count.
+    """
+
+    def __init__(self):
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    def increment(self, amount: int = 1) -> None:
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    @property
+    def value(self) -> int:
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+
+@dataclass
+class Account:
+    """A shared account balance with its own lock (given: not an exercise)."""
+
+    balance: int
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+
+def withdraw(account: Account, amount: int) -> bool:
+    """Take ``amount`` from ``account`` if the balance covers it.
+
+    If ``account.balance >= amount``: subtract ``amount`` and return True. Otherwise change
+    nothing and return False. Never let the balance go below 0.
+
+    "Check, then act" is a race when another thread can act in between: two threads both see
+    a balance of 10, both withdraw 10, and the balance ends at -10. So read the balance, compare
+    and subtract while holding ``account.lock``, all in one ``with account.lock:`` block.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+class MemoCache:
+    """Remembers ``compute(cache, key)`` per key; compute may call ``cache.get`` again.
+
+    * ``__init__(self)``: an empty dict of values and ``self._lock``, a ``threading.RLock()``.
+    * ``get(self, key, compute)``: return the remembered value for ``key``. If there is none,
+      call ``compute(self, key)``, remember what it returns and return it.
+
+      Hold ``self._lock`` for the whole "look up, compute, store": then compute runs at most
+      once per key, even when several threads ask for the same missing key at the same time
+      (the others wait and then find the value).
+
+      ``compute`` may call ``self.get(...)`` for other keys (a recursive Fibonacci, say). That
+      takes the lock again in the SAME thread while it is already held. A plain ``Lock`` then
+      waits for itself forever; an ``RLock`` counts the nested acquisitions and lets its owner in.
+
+      If ``compute`` raises, remember nothing, let the exception propagate, and leave the lock
+      free (``with`` releases it): another thread must be able to use the cache afterwards.
+    """
+
+    def __init__(self):
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    def get(self, key, compute):
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+
+_instance = None  # the singleton, once created
+_instance_lock = threading.Lock()  # guards the creation of _instance
+
+
+def get_instance(factory):
+    """Return the process-wide singleton, creating it with ``factory()`` on first use.
+
+    Double-checked locking, with the module globals ``_instance`` and ``_instance_lock``:
+
+    1. Fast path: if ``_instance`` is not None, return it WITHOUT taking the lock. Once the
+       instance exists, callers never wait for each other.
+    2. Otherwise take ``_instance_lock`` and check ``_instance`` AGAIN: another thread may have
+       created it while this one waited for the lock. Only if it is still None, call
+       ``factory()`` (while holding the lock) and store the result in ``_instance``.
+    3. Return ``_instance``.
+
+    ``factory`` is called at most once, even when many threads call ``get_instance`` at the
+    same moment. If ``factory`` raises, ``_instance`` stays None and the exception propagates;
+    a later call tries again. (``global _instance`` is needed to assign it.)
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()

@@ -1,0 +1,146 @@
+"""Synchronisation primitives: Event, Condition, BoundedSemaphore, Barrier.
+
+* ``TrafficLight``  an Event that threads wait on: green = set, red = clear.
+* ``Mailbox``       a FIFO mailbox on a Condition: get() waits (with a total timeout) for put().
+* ``SlotPool``      at most ``size`` holders at once, on a BoundedSemaphore.
+* ``lockstep``      n threads run ``rounds`` rounds, and nobody starts a round before all finished
+                    the previous one (a Barrier).
+
+Every wait here is a blocking wait on a primitive (never a sleep loop), and every wait that
+the spec gives a timeout honours it.
+"""
+
+from __future__ import annotations
+
+import collections
+import threading
+
+
+class TrafficLight:
+    """A traffic light that threads can wait on, built on one ``threading.Event`` (set = green).
+
+    * ``__init__(self)``: the light starts red. Create ``self._green = threading.Event()``.
+    * ``go_green(self)``: switch to green; every thread waiting in ``wait_green`` wakes up.
+    * ``go_red(self)``: switch to red; later ``wait_green`` calls wait again.
+    * ``is_green(self) -> bool``: True while green.
+    * ``wait_green(self, timeout=None) -> bool``: return True as soon as the light is green (at
+      once if it already is), or False when ``timeout`` seconds pass while it stays red
+      (``None``: wait as long as it takes). Block in ``Event.wait``: no ``while`` loop with
+      ``time.sleep``, which wakes up for nothing and reacts late.
+    """
+
+    def __init__(self):
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    def go_green(self) -> None:
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    def go_red(self) -> None:
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    def is_green(self) -> bool:
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    def wait_green(self, timeout: float | None = None) -> bool:
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+
+class Mailbox:
+    """An unbounded first-in-first-out mailbox on one ``threading.Condition``.
+
+    * ``__init__(self)``: ``self.cond = threading.Condition()`` and ``self.items``, an empty
+      ``collections.deque``. Use exactly these names: the tests wake up ``self.cond`` themselves.
+    * ``put(self, item)``: with ``self.cond`` held, append ``item`` and ``notify()`` one waiting
+      thread. ``notify`` is only allowed while holding the condition's lock.
+    * ``get(self, timeout=None)``: remove and return the oldest item. While there is none,
+      wait on ``self.cond``. A wake-up does not mean an item is there (another consumer may have
+      taken it, or the wake-up had another reason), so check again after every wake-up: wait in
+      a ``while`` loop, or use ``self.cond.wait_for(predicate, timeout)``. Never wait without
+      checking first: an item put before ``get`` was called sends no notification that ``get``
+      could receive.
+      ``timeout`` is the TOTAL time ``get`` may wait, however many wake-ups happen meanwhile
+      (``None``: no limit). When it runs out with the box still empty, raise the built-in
+      ``TimeoutError``.
+    """
+
+    def __init__(self):
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    def put(self, item) -> None:
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    def get(self, timeout: float | None = None):
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+
+class SlotPool:
+    """At most ``size`` holders at a time (think: connections, licences), on a BoundedSemaphore.
+
+    * ``__init__(self, size)``: ``self._slots = threading.BoundedSemaphore(size)``.
+    * ``acquire(self, timeout=None) -> bool``: take a slot, waiting at most ``timeout`` seconds
+      for one to be free (``None``: as long as it takes). Return True if you got a slot, False if
+      the time ran out. ``Semaphore.acquire(blocking=True, timeout=None)`` takes ``blocking``
+      first, so pass the timeout by keyword.
+    * ``release(self)``: give a slot back. Releasing more slots than were taken is a bug and must
+      raise ``ValueError``: a ``BoundedSemaphore`` does that, a plain ``Semaphore`` silently
+      grows and lets more than ``size`` holders in afterwards.
+
+    ``with pool:`` (given) takes a slot without timeout and gives it back at the end.
+    """
+
+    def __init__(self, size: int):
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    def acquire(self, timeout: float | None = None) -> bool:
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    def release(self) -> None:
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    def __enter__(self):
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def lockstep_worker(tid: int, rounds: int, step, barrier: threading.Barrier, errors: list) -> None:
+    """The body of thread ``tid`` in ``lockstep`` (a suggested helper; only ``lockstep`` is graded).
+
+    For ``r`` in ``range(rounds)``: call ``step(tid, r)``, then ``barrier.wait()``, so no thread
+    begins round ``r + 1`` before all threads have finished round ``r``.
+    If ``step`` raises, append the exception to ``errors`` and ``barrier.abort()``: the threads
+    waiting at the barrier then get ``threading.BrokenBarrierError`` instead of waiting forever.
+    A thread that gets ``BrokenBarrierError`` simply stops.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def lockstep(n: int, rounds: int, step) -> None:
+    """Run ``n`` threads in lock-step: thread ``tid`` calls ``step(tid, r)`` for ``r`` in ``range(rounds)``.
+
+    * One new ``threading.Thread`` per ``tid`` in ``range(n)``; all ``step`` calls of a ``tid``
+      happen in its thread.
+    * No thread calls ``step(_, r + 1)`` before every thread has returned from ``step(_, r)``:
+      all threads share one ``threading.Barrier(n)`` and wait on it after each step.
+    * Return only after all threads have finished (join them).
+    * If a ``step`` raises, lockstep must not hang: abort the barrier so that the other threads
+      stop, join all threads, then re-raise the (first) exception from ``lockstep``.
+
+    ``lockstep_worker`` is a suggested body for the threads.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()

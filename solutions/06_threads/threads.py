@@ -1,0 +1,143 @@
+"""Threads: start and join them, get results and errors back, run code later with a Timer.
+
+* ``FetchThread``     a Thread subclass whose run() keeps fetch(url)'s result, or its exception.
+* ``join_all``        join many threads within ONE overall timeout; name the ones still running.
+* ``call_in_thread``  run a function in a new thread; return its result or re-raise its exception.
+* ``Debouncer``       run a function once, ``delay`` seconds after the LAST of a burst of triggers.
+
+Everything here is plain ``threading``: no processes, no executors.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+
+class FetchThread(threading.Thread):
+    """A thread that calls ``fetch(url)`` and keeps the outcome on the thread object.
+
+    * ``__init__(self, fetch, url)``: call ``super().__init__()`` first (a Thread subclass that
+      skips it cannot be started), then store ``fetch`` and ``url`` as ``self.fetch`` and
+      ``self.url``, and set ``self.result = None`` and ``self.error = None``.
+    * ``run(self)``: ``start()`` calls it in the new thread. Call ``self.fetch(self.url)`` and
+      store what it returns in ``self.result``. If it raises an ``Exception``, store the
+      exception object in ``self.error`` instead and leave ``self.result`` as None. An exception
+      that escapes ``run()`` is only printed (by ``threading.excepthook``): the thread that
+      started this one never sees it.
+
+    Never call ``run()`` yourself and do not override ``start()``: ``start()`` creates the new
+    thread and calls ``run()`` there. After ``join()``, read ``result`` or ``error``.
+    """
+
+    def __init__(self, fetch, url):
+        ### BEGIN SOLUTION
+        super().__init__()
+        self.fetch = fetch
+        self.url = url
+        self.result = None
+        self.error = None
+        ### END SOLUTION
+
+    def run(self):
+        ### BEGIN SOLUTION
+        try:
+            self.result = self.fetch(self.url)
+        except Exception as exc:  # noqa: BLE001 - handed to the caller through self.error
+            self.error = exc
+        ### END SOLUTION
+
+
+def join_all(threads, timeout: float) -> list[str]:
+    """Wait for all ``threads`` (already started) for at most ``timeout`` seconds IN TOTAL.
+
+    Return the names (``thread.name``) of the threads that are still alive when the time is up,
+    in the order of ``threads``; an empty list when every thread has finished.
+
+    The timeout is one overall deadline, not a timeout per thread: with 5 threads that never
+    finish and ``timeout=0.3``, ``join_all`` returns after about 0.3 s, not 1.5 s. Compute the
+    deadline once (``time.monotonic() + timeout``) and give each ``join()`` only the time that is
+    left (never less than 0). ``join(t)`` returns None whether or not the thread finished: ask
+    ``is_alive()`` afterwards. Threads that finish in time must be waited for, not skipped.
+    """
+    ### BEGIN SOLUTION
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return [thread.name for thread in threads if thread.is_alive()]
+    ### END SOLUTION
+
+
+def call_in_thread(fn, *args):
+    """Run ``fn(*args)`` in a new thread, wait for it, and hand its outcome to the caller.
+
+    * Return what ``fn`` returned.
+    * If ``fn`` raised, re-raise THAT exception object in the calling thread (``raise exc``),
+      so ``try/except`` around ``call_in_thread`` works as if ``fn`` had been called directly.
+      Catch the exception inside the new thread: if it escapes the thread, it is only printed.
+
+    ``threading.Thread`` has no return value and does not pass exceptions on: the thread must
+    put the result or the exception somewhere the caller can read after ``join()`` (a dict, a
+    list, attributes of a Thread subclass...).
+    """
+    ### BEGIN SOLUTION
+    outcome = {}
+
+    def target():
+        try:
+            outcome["result"] = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, name=f"call_in_thread-{getattr(fn, '__name__', 'fn')}")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+    ### END SOLUTION
+
+
+class Debouncer:
+    """Call ``fn`` once, ``delay`` seconds after the last ``trigger()`` of a burst.
+
+    Typical use: a search box calls ``trigger(text)`` on every keystroke, and the search runs
+    only when the user has paused for ``delay`` seconds.
+
+    * ``__init__(self, fn, delay)``: store them; no timer is pending yet. Create a
+      ``threading.Lock`` too (see below).
+    * ``trigger(self, *args)``: cancel the pending ``threading.Timer`` (if any) and start a new
+      ``threading.Timer(delay, fn, args=args)``. So ``fn`` runs once, in the timer's thread,
+      ``delay`` seconds after the last trigger, with the arguments of the last trigger.
+      ``trigger()`` returns at once: it never sleeps and never calls ``fn`` itself.
+    * ``cancel(self)``: cancel the pending timer, if any; ``fn`` is then not called. Calling
+      it when nothing is pending does nothing. A later ``trigger()`` works as usual.
+
+    ``trigger()`` and ``cancel()`` may be called from several threads: do "cancel the old timer,
+    store the new one" while holding the lock, or two threads can each start a timer.
+    """
+
+    def __init__(self, fn, delay: float):
+        ### BEGIN SOLUTION
+        self.fn = fn
+        self.delay = delay
+        self._timer = None
+        self._lock = threading.Lock()
+        ### END SOLUTION
+
+    def trigger(self, *args) -> None:
+        ### BEGIN SOLUTION
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(self.delay, self.fn, args=args)
+            self._timer.start()
+        ### END SOLUTION
+
+    def cancel(self) -> None:
+        ### BEGIN SOLUTION
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+        ### END SOLUTION

@@ -1,0 +1,347 @@
+"""Hidden tests for 06_threads (module ``threads``).
+
+No wall-clock race: each thread's identity is recorded where the code runs, ``join_all``'s
+timeouts are read from spy threads that log every ``join()`` call, escaped thread exceptions
+are collected with a private ``threading.excepthook``, and every wait for student code is
+bounded (``call_with_timeout``), so a hang costs a few seconds and a clear message.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from grader.probes import call_with_timeout, load_student
+from grader.probes.threading_probes import ThreadErrors, wait_until
+
+CALL_LIMIT = 5.0
+STUCK_LIMIT = 2.5  # join_all on stuck threads with timeout <= 0.3 s
+
+
+@pytest.fixture
+def threads():
+    return load_student("threads")
+
+
+@pytest.fixture
+def release():
+    """An Event set when the test ends, so helper threads never outlive the test for long."""
+    event = threading.Event()
+    yield event
+    event.set()
+
+
+class Recorder:
+    """A fetch/fn callable that records the thread it runs in."""
+
+    def __init__(self, result=None, error=None, hold=None) -> None:
+        self.result = result
+        self.error = error
+        self.hold = hold  # optional Event to wait for (5 s max) before returning
+        self.calls: list[tuple] = []
+        self.threads: list[threading.Thread] = []
+        self.idents: list[int] = []
+
+    def __call__(self, *args):
+        self.calls.append(args)
+        self.threads.append(threading.current_thread())
+        self.idents.append(threading.get_ident())
+        if self.hold is not None:
+            self.hold.wait(5)
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
+def run_fetch_thread(threads, fetch, url="https://example.org/a"):
+    """Create, start and join a FetchThread (bounded); return it."""
+    t = threads.FetchThread(fetch, url)
+    call_with_timeout(t.start, timeout=CALL_LIMIT)
+    t.join(CALL_LIMIT)
+    assert not t.is_alive(), "the FetchThread was still running 5 s after start(): does run() return?"
+    return t
+
+
+class TestFetchThread:
+    def test_is_a_thread_with_result_and_error_unset(self, threads):
+        assert issubclass(threads.FetchThread, threading.Thread), "FetchThread must subclass threading.Thread"
+        t = threads.FetchThread(Recorder(), "u")
+        assert t.result is None and t.error is None, "before the thread runs, result and error must be None"
+        assert t.ident is None and not t.is_alive(), "creating a FetchThread must not start it"
+
+    def test_fetch_runs_in_the_new_thread(self, threads):
+        fetch = Recorder(result="<html>")
+        t = run_fetch_thread(threads, fetch, "https://example.org/x")
+        assert fetch.calls == [("https://example.org/x",)], f"fetch should be called once with the url, got {fetch.calls}"
+        assert fetch.idents[0] != threading.get_ident(), (
+            "fetch ran in the thread that called start(): override run(), not start(), and never call run() yourself"
+        )
+        assert fetch.threads[0] is t, "fetch must run in the FetchThread itself (threading.current_thread() is the thread)"
+        assert fetch.idents[0] == t.ident, "t.ident should be the ident of the thread that ran fetch"
+        assert t.native_id is not None
+        assert t.result == "<html>", f"after join(), result should be what fetch returned, got {t.result!r}"
+        assert t.error is None
+
+    def test_start_returns_while_fetch_is_still_running(self, threads, release):
+        fetch = Recorder(result=42, hold=release)
+        t = threads.FetchThread(fetch, "u")
+        call_with_timeout(t.start, timeout=2)
+        try:
+            assert t.is_alive(), "start() should return while the thread is still running fetch"
+            assert t.result is None, "result must stay None until fetch has returned"
+        finally:
+            release.set()
+        t.join(CALL_LIMIT)
+        assert t.result == 42
+
+    def test_exception_is_stored_not_lost(self, threads):
+        boom = KeyError("missing page")
+        with ThreadErrors() as errors:
+            t = run_fetch_thread(threads, Recorder(error=boom))
+        assert not errors.caught, (
+            f"an exception escaped the thread ({errors.describe()}): catch it in run() and store it in self.error"
+        )
+        assert t.error is boom, f"self.error should be the exception fetch raised, got {t.error!r}"
+        assert t.result is None, "when fetch raises, result must stay None"
+
+    def test_many_threads_each_keep_their_own_result(self, threads):
+        ts = [threads.FetchThread(str.upper, f"page{i}") for i in range(5)]
+        for t in ts:
+            call_with_timeout(t.start, timeout=CALL_LIMIT)
+        for t in ts:
+            t.join(CALL_LIMIT)
+        assert [t.result for t in ts] == [f"PAGE{i}" for i in range(5)], (
+            "each FetchThread should keep the result of its own fetch(url) in self.result"
+        )
+
+
+class SpyThread(threading.Thread):
+    """A thread that runs until ``stop`` is set (or ``after`` seconds) and logs every join() call."""
+
+    def __init__(self, name: str, stop: threading.Event, after: float, log: list) -> None:
+        super().__init__(name=name, daemon=True)
+        self._stop_event = stop
+        self._after = after
+        self._log = log
+
+    def run(self) -> None:
+        self._stop_event.wait(self._after)
+
+    def join(self, timeout=None):  # noqa: D401 - same signature as Thread.join
+        self._log.append((time.monotonic(), timeout, self.name))
+        return super().join(timeout)
+
+
+def spy_threads(names_after, stop):
+    log: list = []
+    ts = [SpyThread(name, stop, after, log) for name, after in names_after]
+    for t in ts:
+        t.start()
+    return ts, log
+
+
+class TestJoinAll:
+    def test_finished_threads_give_an_empty_list(self, threads, release):
+        ts, _ = spy_threads([("a", 0), ("b", 0)], release)
+        for t in ts:
+            t.join(CALL_LIMIT)
+        got = call_with_timeout(threads.join_all, ts, 1.0, timeout=CALL_LIMIT)
+        assert got == [], f"every thread had finished: join_all should return [], got {got!r}"
+
+    def test_waits_for_threads_that_finish_in_time(self, threads, release):
+        ts, _ = spy_threads([("w1", 0.1), ("w2", 0.15), ("w3", 0.05)], release)
+        start = time.monotonic()
+        got = call_with_timeout(threads.join_all, ts, 3.0, timeout=CALL_LIMIT + 3)
+        elapsed = time.monotonic() - start
+        assert got == [], (
+            f"the threads finish after at most 0.15 s and timeout=3: join_all should wait for them and return [], got {got!r}"
+        )
+        assert elapsed < 2.5, f"join_all took {elapsed:.2f} s although all threads were done after 0.15 s"
+
+    def test_returns_names_of_threads_still_running(self, threads, release):
+        ts, _ = spy_threads([("quick", 0), ("stuck-1", 30), ("done", 0.02), ("stuck-2", 30)], release)
+        got = call_with_timeout(threads.join_all, ts, 0.3, timeout=STUCK_LIMIT)
+        assert isinstance(got, list) and all(isinstance(n, str) for n in got), (
+            f"join_all should return a list of thread names (str), got {got!r}"
+        )
+        assert got == ["stuck-1", "stuck-2"], (
+            f"expected the names of the threads still alive, in input order: ['stuck-1', 'stuck-2'], got {got!r}"
+        )
+
+    def test_one_overall_timeout_not_one_per_thread(self, threads, release):
+        timeout = 0.3
+        ts, log = spy_threads([(f"stuck-{i}", 30) for i in range(5)], release)
+        got = call_with_timeout(threads.join_all, ts, timeout, timeout=STUCK_LIMIT)
+        assert got == [f"stuck-{i}" for i in range(5)]
+        start = log[0][0] if log else 0.0  # the deadline was fixed no later than the first join()
+        for called_at, given, name in log:
+            assert given is not None, f"join() on {name} was called without a timeout: it could wait forever"
+            left = timeout - (called_at - start)
+            assert given <= max(left, 0.0) + 0.1, (
+                f"join({given:.2f}) on {name} when only {max(left, 0):.2f} s of the {timeout} s timeout were left: "
+                "use one deadline for all threads and give each join() the time that remains"
+            )
+
+    def test_total_time_is_about_the_timeout(self, threads, release):
+        timeout = 0.25
+        ts, _ = spy_threads([(f"stuck-{i}", 30) for i in range(6)], release)
+        start = time.monotonic()
+        call_with_timeout(threads.join_all, ts, timeout, timeout=STUCK_LIMIT)
+        elapsed = time.monotonic() - start
+        assert elapsed >= timeout - 0.02, f"join_all returned after {elapsed:.2f} s, before timeout={timeout} ran out"
+        assert elapsed < 3 * timeout, (
+            f"join_all with 6 stuck threads and timeout={timeout} took {elapsed:.2f} s: "
+            "the timeout is for all threads together, not for each"
+        )
+
+
+class TestCallInThread:
+    def test_returns_the_result_computed_in_another_thread(self, threads):
+        fn = Recorder(result={"answer": 42})
+        callers = []
+
+        def caller():
+            callers.append(threading.current_thread())
+            return threads.call_in_thread(fn, 1, "two")
+
+        got = call_with_timeout(caller, timeout=CALL_LIMIT)
+        assert fn.calls == [(1, "two")], f"fn should be called once with the arguments (1, 'two'), got {fn.calls}"
+        assert got == {"answer": 42}, f"call_in_thread should return fn's result, got {got!r}"
+        assert fn.threads[0] is not callers[0], (
+            "fn ran in the thread that called call_in_thread: start() a new threading.Thread (run() does not start one)"
+        )
+
+    def test_waits_for_a_slow_function(self, threads):
+        def slow(x):
+            time.sleep(0.2)
+            return x * 2
+
+        got = call_with_timeout(threads.call_in_thread, slow, 21, timeout=CALL_LIMIT)
+        assert got == 42, f"call_in_thread must wait (join) until fn has returned; got {got!r}"
+
+    def test_reraises_the_same_exception(self, threads):
+        boom = KeyError("no such key")
+        fn = Recorder(error=boom)
+        with ThreadErrors() as errors:
+            with pytest.raises(KeyError) as info:
+                call_with_timeout(threads.call_in_thread, fn, "k", timeout=CALL_LIMIT)
+        assert info.value is boom, "re-raise the exception object fn raised, not a new one"
+        assert fn.idents and fn.idents[0] != threading.get_ident(), "fn must run in a new thread"
+        assert not errors.caught, (
+            f"the exception also escaped the worker thread ({errors.describe()}): catch it there and re-raise it in the caller"
+        )
+
+    def test_none_result(self, threads):
+        assert call_with_timeout(threads.call_in_thread, Recorder(result=None), timeout=CALL_LIMIT) is None
+
+
+class Calls:
+    """The debounced function: records (time, args, thread) of every call."""
+
+    def __init__(self) -> None:
+        self.log: list[tuple[float, tuple, threading.Thread]] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, *args) -> None:
+        with self._lock:
+            self.log.append((time.monotonic(), args, threading.current_thread()))
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self.log)
+
+    def settle(self, at_least: int, quiet: float) -> int:
+        """Wait (3 s max) for ``at_least`` calls, then ``quiet`` more seconds for extra ones."""
+        wait_until(lambda: self.count() >= at_least, 3.0)
+        time.sleep(quiet)
+        return self.count()
+
+
+class TestDebouncer:
+    def test_burst_gives_one_call_after_the_last_trigger(self, threads):
+        delay, gap, n = 0.4, 0.05, 16  # triggers keep coming for 0.75 s, longer than delay
+        calls = Calls()
+        d = call_with_timeout(threads.Debouncer, calls, delay, timeout=CALL_LIMIT)
+        times = []
+        try:
+            for i in range(n):
+                times.append(time.monotonic())
+                call_with_timeout(d.trigger, i, timeout=CALL_LIMIT)
+                time.sleep(gap)
+            got = calls.settle(1, 0.4)
+        finally:
+            d.cancel()
+        early = [args for at, args, _ in calls.log if at < times[-1]]
+        assert not early, (
+            f"fn was called with {early[0]} while triggers were still coming in every {gap} s (delay={delay}): "
+            "each trigger() must cancel the pending Timer and start a new one"
+        )
+        assert got == 1, f"{n} quick triggers should give exactly 1 call, got {got}: cancel the previous Timer in trigger()"
+        at, args, thread = calls.log[0]
+        assert args == (n - 1,), f"fn should get the arguments of the last trigger, {(n - 1,)}, got {args}"
+        assert at >= times[-1] + delay - 0.02, f"fn ran {at - times[-1]:.3f} s after the last trigger, before delay={delay}"
+        assert thread is not threading.current_thread(), "fn must run in the Timer's thread"
+
+    def test_two_quick_triggers_give_one_call(self, threads):
+        calls = Calls()
+        d = threads.Debouncer(calls, 0.2)
+        try:
+            call_with_timeout(d.trigger, "first", timeout=CALL_LIMIT)
+            call_with_timeout(d.trigger, "second", timeout=CALL_LIMIT)
+            got = calls.settle(1, 0.4)
+        finally:
+            d.cancel()
+        args = [a for _, a, _ in calls.log]
+        assert args == [("second",)], (
+            f"trigger('first') then trigger('second') at once should give one call fn('second'), got calls {args}: "
+            "cancel the pending Timer before starting a new one"
+        )
+        assert got == 1
+
+    def test_trigger_returns_at_once_and_fn_runs_in_a_timer_thread(self, threads):
+        calls = Calls()
+        d = threads.Debouncer(calls, 0.3)
+        triggered_in = []
+
+        def trigger():
+            triggered_in.append(threading.current_thread())
+            d.trigger("x")
+
+        try:
+            call_with_timeout(trigger, timeout=CALL_LIMIT)
+            pending = calls.count()
+            got = calls.settle(1, 0.0)
+        finally:
+            d.cancel()
+        assert pending == 0, "fn was called before trigger() returned: trigger() must start a Timer, not wait or call fn"
+        assert got == 1, f"fn should be called once about 0.3 s after trigger(), got {got} calls within 3 s"
+        _, args, thread = calls.log[0]
+        assert args == ("x",), f"fn should get the arguments given to trigger(), ('x',), got {args}"
+        assert thread is not triggered_in[0] and thread is not threading.current_thread(), (
+            "fn ran in the thread that called trigger(): start the Timer with start(), it calls fn in its own thread"
+        )
+
+    def test_cancel_prevents_the_call(self, threads):
+        calls = Calls()
+        d = threads.Debouncer(calls, 0.1)
+        call_with_timeout(d.trigger, 1, timeout=CALL_LIMIT)
+        call_with_timeout(d.cancel, timeout=CALL_LIMIT)
+        time.sleep(0.5)
+        assert calls.count() == 0, "cancel() must cancel the pending Timer (timer.cancel()), so fn is not called"
+
+    def test_cancel_when_idle_and_trigger_after_cancel(self, threads):
+        calls = Calls()
+        d = threads.Debouncer(calls, 0.1)
+        try:
+            call_with_timeout(d.cancel, timeout=CALL_LIMIT)  # nothing pending: no error
+            call_with_timeout(d.trigger, 1, timeout=CALL_LIMIT)
+            call_with_timeout(d.cancel, timeout=CALL_LIMIT)
+            call_with_timeout(d.trigger, 2, timeout=CALL_LIMIT)
+            got = calls.settle(1, 0.3)
+        finally:
+            d.cancel()
+        assert got == 1 and calls.log[0][1] == (2,), (
+            f"after cancel(), a new trigger(2) should give one call fn(2), got {[a for _, a, _ in calls.log]}"
+        )

@@ -1,0 +1,402 @@
+"""Hidden tests for 09_sync_primitives (module ``sync_primitives``).
+
+Waiting is observed, not timed: a thread that should block on a primitive must be seen inside
+``Event.wait``/``Condition.wait`` (its stack, via ``threading_probes.is_blocked_in_wait``), a
+Mailbox consumer must be registered as a waiter of ``box.cond``, spurious wake-ups are sent by
+the test itself, concurrency limits are read from in-flight counters, and lock-step order is
+checked on the recorded sequence of step starts and ends. Every call that could hang runs under
+``call_with_timeout``; threads a wrong solution leaves stuck on a Barrier are woken afterwards.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from grader.probes import call_with_timeout, load_student
+from grader.probes.inflight import InFlight
+from grader.probes.threading_probes import ThreadErrors, abort_stuck_barriers, is_blocked_in_wait, wait_until, waiters
+
+CALL_LIMIT = 5.0
+HANG_LIMIT = 2.0  # for calls that a correct solution finishes in well under 0.5 s
+LOCKSTEP_LIMIT = 2.5  # a correct lockstep here takes at most about 0.35 s
+
+
+@pytest.fixture
+def sp():
+    return load_student("sync_primitives")
+
+
+class Caller:
+    """Runs ``fn(*args)`` in a daemon thread and keeps the outcome and when it arrived."""
+
+    def __init__(self, fn, *args) -> None:
+        self.result = None
+        self.error: BaseException | None = None
+        self.done_at: float | None = None
+        self.thread = threading.Thread(target=self._run, args=(fn, args), daemon=True)
+        self.thread.start()
+
+    def _run(self, fn, args) -> None:
+        try:
+            self.result = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - inspected by the test
+            self.error = exc
+        self.done_at = time.monotonic()
+
+    def join(self, timeout: float) -> bool:
+        self.thread.join(timeout)
+        return not self.thread.is_alive()
+
+
+class TestTrafficLight:
+    def test_starts_red(self, sp):
+        light = sp.TrafficLight()
+        assert light.is_green() is False, "a new TrafficLight is red: is_green() should be False"
+        start = time.monotonic()
+        got = call_with_timeout(light.wait_green, 0.05, timeout=HANG_LIMIT)
+        assert got is False, f"wait_green(0.05) on a red light should return False, got {got!r}"
+        assert time.monotonic() - start >= 0.04, "wait_green(0.05) on a red light should wait about 0.05 s"
+
+    def test_go_green_wakes_a_blocked_waiter(self, sp):
+        light = sp.TrafficLight()
+        waiter = Caller(light.wait_green, 5.0)
+        blocked = wait_until(lambda: is_blocked_in_wait(waiter.thread), 2.0)
+        light.go_green()
+        assert waiter.join(3.0), "a thread in wait_green(5) did not return after go_green()"
+        assert waiter.error is None, f"wait_green raised {waiter.error!r}"
+        assert waiter.result is True, f"wait_green should return True once the light is green, got {waiter.result!r}"
+        assert blocked, (
+            "the thread in wait_green() was never seen blocked in Event.wait: wait on the Event "
+            "(self._green.wait(timeout)) instead of a loop with time.sleep"
+        )
+
+    def test_go_green_wakes_every_waiter(self, sp):
+        light = sp.TrafficLight()
+        waiters_ = [Caller(light.wait_green, 5.0) for _ in range(3)]
+        wait_until(lambda: all(is_blocked_in_wait(w.thread) for w in waiters_), 2.0)
+        light.go_green()
+        assert all(w.join(3.0) for w in waiters_), "go_green() should wake every waiting thread, not just one"
+        assert [w.result for w in waiters_] == [True] * 3, f"results: {[w.result for w in waiters_]}"
+
+    def test_go_red_makes_waiters_wait_again(self, sp):
+        light = sp.TrafficLight()
+        light.go_green()
+        assert light.is_green() is True
+        assert call_with_timeout(light.wait_green, 0.05, timeout=HANG_LIMIT) is True
+        light.go_red()
+        assert light.is_green() is False, "after go_red(), is_green() should be False"
+        got = call_with_timeout(light.wait_green, 0.05, timeout=HANG_LIMIT)
+        assert got is False, "after go_red(), wait_green(0.05) should wait and return False: clear() the Event"
+
+    def test_green_light_returns_at_once(self, sp):
+        light = sp.TrafficLight()
+        light.go_green()
+        start = time.monotonic()
+        assert call_with_timeout(light.wait_green, 5.0, timeout=CALL_LIMIT) is True
+        assert time.monotonic() - start < 1.0, "wait_green() on a green light should return at once"
+
+    def test_timeout_is_honoured(self, sp):
+        light = sp.TrafficLight()
+        start = time.monotonic()
+        got = call_with_timeout(light.wait_green, 0.2, timeout=HANG_LIMIT)
+        elapsed = time.monotonic() - start
+        assert got is False
+        assert 0.15 <= elapsed < 1.5, f"wait_green(0.2) on a red light returned after {elapsed:.2f} s"
+
+
+def consumer_waiting(box) -> bool:
+    return waiters(box.cond) >= 1
+
+
+class TestMailbox:
+    def test_items_come_out_in_order_without_waiting(self, sp):
+        box = sp.Mailbox()
+        for i in range(5):
+            call_with_timeout(box.put, i, timeout=CALL_LIMIT)
+        got = []
+        for _ in range(5):
+            start = time.monotonic()
+            got.append(call_with_timeout(box.get, 3.0, timeout=CALL_LIMIT))
+            elapsed = time.monotonic() - start
+            assert elapsed < 1.0, (
+                f"get(timeout=3) on a box that already held an item took {elapsed:.2f} s: check for an item "
+                "BEFORE you wait; an item put earlier sends no notification you could still receive"
+            )
+        assert got == [0, 1, 2, 3, 4], f"get() should return items oldest first, got {got}"
+
+    def test_get_waits_for_a_put(self, sp):
+        box = sp.Mailbox()
+        consumer = Caller(box.get, 5.0)
+        assert wait_until(lambda: consumer_waiting(box) or not consumer.thread.is_alive(), 2.0)
+        assert consumer.thread.is_alive() and consumer_waiting(box), (
+            f"get() on an empty box should wait on self.cond (returned {consumer.result!r}, raised {consumer.error!r})"
+        )
+        call_with_timeout(box.put, "x", timeout=CALL_LIMIT)
+        assert consumer.join(3.0), "a get() waiting on an empty box did not return after put(): notify() in put"
+        assert consumer.error is None, f"get() raised {consumer.error!r}"
+        assert consumer.result == "x"
+
+    def test_survives_a_wakeup_without_an_item(self, sp):
+        box = sp.Mailbox()
+        consumer = Caller(box.get, 5.0)
+        assert wait_until(lambda: consumer_waiting(box), 2.0), "get() on an empty box should wait on self.cond"
+        with box.cond:
+            box.cond.notify_all()  # a wake-up with nothing in the box
+        wait_until(lambda: consumer_waiting(box) or not consumer.thread.is_alive(), 2.0)
+        assert consumer.thread.is_alive(), (
+            f"get() returned {consumer.result!r} / raised {consumer.error!r} after a wake-up with an empty box: "
+            "check again after every wake-up (a while loop or cond.wait_for)"
+        )
+        call_with_timeout(box.put, "real", timeout=CALL_LIMIT)
+        assert consumer.join(3.0)
+        assert consumer.error is None and consumer.result == "real", (
+            f"expected 'real', got {consumer.result!r} / {consumer.error!r}"
+        )
+
+    def test_timeout_raises_TimeoutError(self, sp):
+        box = sp.Mailbox()
+        start = time.monotonic()
+        with pytest.raises(TimeoutError):
+            call_with_timeout(box.get, 0.2, timeout=HANG_LIMIT)
+        elapsed = time.monotonic() - start
+        assert 0.15 <= elapsed < 1.5, f"get(timeout=0.2) on an empty box raised after {elapsed:.2f} s"
+
+    def test_timeout_is_total_despite_wakeups(self, sp):
+        box = sp.Mailbox()
+        stop = threading.Event()
+
+        def spam():  # wake-ups with an empty box, every 20 ms, for up to 3 s
+            end = time.monotonic() + 3.0
+            while not stop.is_set() and time.monotonic() < end:
+                with box.cond:
+                    box.cond.notify_all()
+                time.sleep(0.02)
+
+        spammer = threading.Thread(target=spam, daemon=True)
+        spammer.start()
+        start = time.monotonic()
+        try:
+            with pytest.raises(TimeoutError):
+                call_with_timeout(box.get, 0.4, timeout=CALL_LIMIT)
+            elapsed = time.monotonic() - start
+        finally:
+            stop.set()
+            spammer.join(2)
+        assert elapsed < 1.2, (
+            f"get(timeout=0.4) took {elapsed:.2f} s while empty wake-ups kept coming: the timeout is the total "
+            "wait, so use cond.wait_for(predicate, timeout) or wait only for the time that is left"
+        )
+
+    def test_many_producers_and_consumers(self, sp):
+        box = sp.Mailbox()
+        got: list = []
+        failures: list[str] = []
+        lock = threading.Lock()
+
+        def produce(p):
+            try:
+                for i in range(20):
+                    box.put((p, i))
+            except Exception as exc:  # noqa: BLE001 - reported by the test
+                failures.append(f"put() raised {exc!r}")
+
+        def consume():
+            try:
+                for _ in range(20):
+                    item = box.get(2.0)
+                    with lock:
+                        got.append(item)
+            except Exception as exc:  # noqa: BLE001 - reported by the test
+                failures.append(f"get() raised {exc!r}")
+
+        threads = [threading.Thread(target=consume, daemon=True) for _ in range(3)]
+        threads += [threading.Thread(target=produce, args=(p,), daemon=True) for p in range(3)]
+        for t in threads:
+            t.start()
+        finished = wait_until(lambda: not any(t.is_alive() for t in threads), 5.0)
+        assert not failures, f"with 3 producers and 3 consumers, {failures[0]}"
+        assert finished, "3 producers x 20 put() and 3 consumers x 20 get() were still running after 5 s"
+        assert sorted(got) == sorted((p, i) for p in range(3) for i in range(20)), (
+            "3 producers x 20 items and 3 consumers x 20 get() calls: every item should arrive exactly once"
+        )
+
+
+class TestSlotPool:
+    def test_size_limits_holders(self, sp):
+        pool = sp.SlotPool(2)
+        assert call_with_timeout(pool.acquire, timeout=CALL_LIMIT) is True
+        assert call_with_timeout(pool.acquire, 1.0, timeout=CALL_LIMIT) is True
+        start = time.monotonic()
+        third = call_with_timeout(pool.acquire, 0.1, timeout=HANG_LIMIT)
+        elapsed = time.monotonic() - start
+        assert third is False, f"a third acquire(0.1) on a full pool of 2 should return False, got {third!r}"
+        assert elapsed >= 0.08, f"acquire(0.1) on a full pool gave up after {elapsed:.3f} s, before its timeout"
+        pool.release()
+        assert call_with_timeout(pool.acquire, 0.1, timeout=HANG_LIMIT) is True, "after a release, acquire should succeed"
+
+    def test_over_release_raises_ValueError(self, sp):
+        pool = sp.SlotPool(2)
+        with pytest.raises(ValueError):
+            pool.release()
+        assert call_with_timeout(pool.acquire, 1.0, timeout=CALL_LIMIT) is True
+        pool.release()
+        with pytest.raises(ValueError):
+            pool.release()
+
+    def test_blocked_acquire_gets_a_released_slot(self, sp):
+        pool = sp.SlotPool(1)
+        assert call_with_timeout(pool.acquire, 1.0, timeout=CALL_LIMIT) is True
+        waiter = Caller(pool.acquire, 5.0)
+        wait_until(lambda: is_blocked_in_wait(waiter.thread), 1.0)
+        assert waiter.thread.is_alive(), f"acquire(5) on a full pool returned {waiter.result!r} at once"
+        pool.release()
+        assert waiter.join(3.0), "a thread waiting in acquire(5) did not get the slot released by another thread"
+        assert waiter.result is True and waiter.error is None, f"got {waiter.result!r} / {waiter.error!r}"
+
+    def test_at_most_size_at_once(self, sp):
+        size = 2
+        pool = sp.SlotPool(size)
+        counter = InFlight()
+
+        def use():
+            try:
+                with pool:
+                    counter.enter()
+                    try:
+                        wait_until(lambda: counter.now >= size, 0.3)  # give a second holder time to arrive
+                    finally:
+                        counter.leave()
+            except Exception as exc:  # noqa: BLE001 - reported by the test
+                failures.append(repr(exc))
+
+        failures: list[str] = []
+        threads = [threading.Thread(target=use, daemon=True) for _ in range(6)]
+        for t in threads:
+            t.start()
+        finished = wait_until(lambda: not any(t.is_alive() for t in threads), 8.0)
+        assert not failures, f"`with pool:` raised {failures[0]}"
+        assert finished, "6 threads using `with pool:` were still running after 8 s"
+        assert counter.calls == 6
+        assert counter.peak == size, (
+            f"a SlotPool({size}) let {counter.peak} threads in at once: it should allow exactly {size} holders"
+        )
+
+
+class Steps:
+    """The step callable: records ('start'/'end', round, tid, thread) in order."""
+
+    def __init__(self, n: int, hold_last_in_round0: float = 0.0, fail_at=None) -> None:
+        self.n = n
+        self.log: list[tuple[str, int, int, threading.Thread]] = []
+        self._lock = threading.Lock()
+        self.later_round_started = threading.Event()
+        self.hold = hold_last_in_round0
+        self.fail_at = fail_at
+
+    def __call__(self, tid: int, r: int) -> None:
+        with self._lock:
+            self.log.append(("start", r, tid, threading.current_thread()))
+        if r > 0:
+            self.later_round_started.set()
+        if self.fail_at == (tid, r):
+            raise ValueError(f"step {tid} failed in round {r}")
+        if self.hold and r == 0 and tid == self.n - 1:
+            self.later_round_started.wait(self.hold)  # with a barrier, nobody can be in round 1 yet
+        with self._lock:
+            self.log.append(("end", r, tid, threading.current_thread()))
+
+    def entries(self, kind: str) -> list[tuple[int, int]]:
+        with self._lock:
+            return [(r, tid) for k, r, tid, _ in self.log if k == kind]
+
+
+@pytest.fixture
+def stuck_threads_woken():
+    """Wake threads that a wrong lockstep left waiting on a Barrier (they would hang exit)."""
+    before = set(threading.enumerate())
+    yield
+    with ThreadErrors():  # what the woken threads raise is not this test's business any more
+        abort_stuck_barriers()
+        wait_until(lambda: not [t for t in threading.enumerate() if t not in before], 2.0)
+
+
+@pytest.mark.usefixtures("stuck_threads_woken")
+class TestLockstep:
+    def test_no_round_starts_before_the_previous_one_ended(self, sp):
+        n, rounds = 4, 3
+        steps = Steps(n, hold_last_in_round0=0.3)
+        call_with_timeout(sp.lockstep, n, rounds, steps, timeout=LOCKSTEP_LIMIT)
+        with steps._lock:
+            log = [(k, r, tid) for k, r, tid, _ in steps.log]
+        ends = steps.entries("end")
+        assert sorted(ends) == sorted((r, tid) for r in range(rounds) for tid in range(n)), (
+            f"every thread should finish step(tid, r) for all {rounds} rounds; finished: {sorted(ends)}"
+        )
+        for r in range(rounds - 1):
+            last_end = max(i for i, (k, rr, _) in enumerate(log) if k == "end" and rr == r)
+            first_next = min(i for i, (k, rr, _) in enumerate(log) if k == "start" and rr == r + 1)
+            if first_next < last_end:
+                k, rr, tid = log[first_next]
+                pytest.fail(
+                    f"thread {tid} started round {r + 1} while another thread was still in round {r}: "
+                    "wait on one shared threading.Barrier(n) after each step",
+                    pytrace=False,
+                )
+
+    def test_one_thread_per_tid(self, sp):
+        n, rounds = 3, 2
+        steps = Steps(n)
+        callers = []
+
+        def run():
+            callers.append(threading.current_thread())
+            sp.lockstep(n, rounds, steps)
+
+        call_with_timeout(run, timeout=LOCKSTEP_LIMIT)
+        with steps._lock:
+            by_tid: dict[int, set] = {}
+            for _, _, tid, thread in steps.log:
+                by_tid.setdefault(tid, set()).add(thread)
+        assert sorted(by_tid) == list(range(n)), f"step should be called for tids 0..{n - 1}, got {sorted(by_tid)}"
+        assert all(len(ts) == 1 for ts in by_tid.values()), "all steps of one tid should run in the same thread"
+        threads = [next(iter(ts)) for ts in by_tid.values()]
+        assert len(set(threads)) == n, f"the {n} tids should run in {n} different threads"
+        assert callers[0] not in threads, "the steps must run in new threads, not in the thread that called lockstep"
+
+    def test_returns_after_every_step(self, sp):
+        n, rounds = 3, 2
+        done_at_return = []
+
+        class SlowLast(Steps):
+            def __call__(self, tid, r):
+                if r == rounds - 1 and tid == 0:
+                    time.sleep(0.2)
+                super().__call__(tid, r)
+
+        steps = SlowLast(n)
+
+        def run():
+            sp.lockstep(n, rounds, steps)
+            done_at_return.append(len(steps.entries("end")))
+
+        call_with_timeout(run, timeout=LOCKSTEP_LIMIT)
+        assert done_at_return == [n * rounds], (
+            f"lockstep returned after {done_at_return[0] if done_at_return else '?'} of {n * rounds} steps: "
+            "join every thread before returning"
+        )
+
+    def test_failing_step_is_reraised_without_hanging(self, sp):
+        n, rounds = 3, 3
+        steps = Steps(n, fail_at=(1, 1))
+        with ThreadErrors() as errors:
+            with pytest.raises(ValueError, match="step 1 failed in round 1"):
+                call_with_timeout(sp.lockstep, n, rounds, steps, timeout=LOCKSTEP_LIMIT)
+        with steps._lock:
+            threads = {thread for _, _, _, thread in steps.log}
+        assert not any(t.is_alive() for t in threads), "lockstep returned while some of its threads were still running"
+        assert not errors.caught, f"an exception escaped a lockstep thread: {errors.describe()}"
+        started = steps.entries("start")
+        assert not [1 for r, _ in started if r == 2], "no thread may start round 2 after a step of round 1 failed"

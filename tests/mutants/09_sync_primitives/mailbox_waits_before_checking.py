@@ -1,0 +1,26 @@
+"""Mailbox.get() always waits first and checks afterwards, so an item put earlier waits out the whole timeout.
+
+Loses: mailbox
+"""
+
+import collections
+import threading
+
+
+class Mailbox:
+    def __init__(self):
+        self.cond = threading.Condition()
+        self.items = collections.deque()
+
+    def put(self, item):
+        with self.cond:
+            self.items.append(item)
+            self.cond.notify()
+
+    def get(self, timeout=None):
+        with self.cond:
+            self.cond.wait(timeout)
+            while not self.items:
+                if not self.cond.wait(timeout):
+                    raise TimeoutError("no item")
+            return self.items.popleft()
