@@ -15,7 +15,6 @@ topics, so it lives here rather than in one hidden test file.
 
 from __future__ import annotations
 
-import concurrent.futures
 import concurrent.futures.process
 import concurrent.futures.thread
 import queue
@@ -36,12 +35,10 @@ class Gate:
         self.inflight = InFlight()
         self.hold = hold
         self._open = threading.Event()
-        self.threads: list[threading.Thread] = []
 
     def wrap(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         def gated(*args: Any, **kwargs: Any) -> Any:
             self.inflight.enter()
-            self.threads.append(threading.current_thread())
             try:
                 self._open.wait(self.hold)
                 return fn(*args, **kwargs)

@@ -1,0 +1,142 @@
+"""Capstone: a job runner with a bounded worker pool, per-job timeouts, cancellation and graceful shutdown.
+
+``JobRunner(max_workers)`` runs submitted jobs (plain functions) in worker threads:
+
+* ``submit(fn, *args, timeout=None)`` queues a job and returns its id at once;
+* at most ``max_workers`` jobs run at the same time, the others wait in FIFO order;
+* a job that runs longer than its ``timeout`` is reported as ``"timed out"`` when the time is up,
+  and the next queued job starts, without waiting for the slow one (a thread cannot be killed:
+  the slow call goes on in the background, and its late result is ignored);
+* ``cancel(job_id)`` stops a job that has not started yet;
+* ``shutdown(wait=True)`` lets every queued and running job finish, then ends every thread the
+  runner started.
+
+``status(job_id)`` and ``outcome(job_id, timeout=None)`` report on a job. ``Outcome`` and the
+status names are given; how you organise the threads, queues and locks inside is up to you.
+"""
+
+from __future__ import annotations
+
+import itertools
+import queue
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable
+
+PENDING = "pending"      # submitted, waiting for a free worker
+RUNNING = "running"      # its function is being called
+DONE = "done"            # returned a value
+FAILED = "failed"        # raised an exception
+TIMED_OUT = "timed out"  # still running when its timeout expired (its result is never used)
+CANCELLED = "cancelled"  # cancelled before it started; its function is never called
+FINISHED = frozenset({DONE, FAILED, TIMED_OUT, CANCELLED})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a job ended (given: not an exercise).
+
+    ``status`` is one of DONE, FAILED, TIMED_OUT, CANCELLED; ``value`` is the function's return
+    value (DONE only); ``error`` the exception it raised (FAILED only).
+    """
+
+    status: str
+    value: Any = None
+    error: BaseException | None = None
+
+
+# Your helpers (a job record, the worker loop, ...) go here: the design inside is yours.
+# YOUR CODE HERE
+
+
+class JobRunner:
+    """Run jobs in at most ``max_workers`` worker threads, with timeouts, cancellation and shutdown.
+
+    Use it as a context manager (``with JobRunner(2) as runner: ...``): leaving the block calls
+    ``shutdown(wait=True)``. Every method may be called from any thread; protect the shared
+    state with a lock (a ``threading.Condition`` lets ``outcome`` wait without polling).
+    Start your threads with ``daemon=True``, so a program that forgets ``shutdown()`` can still
+    exit.
+    """
+
+    def __init__(self, max_workers: int = 2) -> None:
+        """Create a runner that runs at most ``max_workers`` jobs at the same time.
+
+        ``max_workers`` below 1 raises ``ValueError``. Starting the worker threads here (or
+        lazily, on the first submits) is up to you.
+        """
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    def submit(self, fn: Callable[..., Any], *args: Any, timeout: float | None = None) -> int:
+        """Queue the job ``fn(*args)`` and return its id (a new int) at once, without waiting.
+
+        The job starts when a worker is free, in submission order. ``timeout`` (seconds, or
+        ``None`` for no limit) counts from the moment the job STARTS running, not from the
+        submit: time spent waiting in the queue does not count. After ``shutdown()``, raise
+        ``RuntimeError``.
+        """
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    def status(self, job_id: int) -> str:
+        """The job's current status: PENDING, RUNNING, DONE, FAILED, TIMED_OUT or CANCELLED.
+
+        An unknown id raises ``KeyError``.
+        """
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    def outcome(self, job_id: int, timeout: float | None = None) -> Outcome:
+        """Wait until the job has finished and return its ``Outcome``.
+
+        * returned a value: ``Outcome(DONE, value=value)``;
+        * raised: ``Outcome(FAILED, error=exc)``. The exception is reported, never re-raised,
+          and it must not end the worker: later jobs still run;
+        * still running when its own timeout expired: ``Outcome(TIMED_OUT)``, available as soon
+          as the timeout has expired. A late result of that call is ignored: the job stays
+          TIMED_OUT;
+        * cancelled: ``Outcome(CANCELLED)``, at once.
+
+        If the job has not finished within ``timeout`` seconds of waiting here (``None``: wait as
+        long as it takes), raise the built-in ``TimeoutError``; the job itself is not affected.
+        An unknown id raises ``KeyError``.
+        """
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    def cancel(self, job_id: int) -> bool:
+        """Cancel a job that has not started yet; return whether the job is now cancelled.
+
+        A PENDING job becomes CANCELLED: its function is never called, and ``outcome`` reports
+        ``Outcome(CANCELLED)`` at once. Return True for it, and also for a job that was already
+        cancelled. A job that is running or has finished cannot be cancelled: return False and
+        leave it alone (a running thread cannot be stopped from outside). An unknown id raises
+        ``KeyError``.
+        """
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    def shutdown(self, wait: bool = True, cancel_pending: bool = False) -> None:
+        """Stop accepting jobs; with ``wait``, return only when every job and thread has ended.
+
+        * From now on ``submit`` raises ``RuntimeError``. Calling ``shutdown`` again is allowed.
+        * ``cancel_pending=True`` first cancels every job that has not started (as ``cancel``).
+        * Jobs already queued (and not cancelled) still run, in order.
+        * ``wait=True``: return only after every job has finished AND every thread this runner
+          started has ended, including the threads of jobs that timed out (their calls keep
+          running until they return: wait for them too). Afterwards no thread of the runner is
+          left alive. ``wait=False``: return at once; the threads end by themselves when the
+          work is done.
+
+        With one worker thread per slot, stop each worker with its own sentinel on the queue:
+        one sentinel would stop one worker and leave the others waiting forever.
+        """
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    def __enter__(self) -> "JobRunner":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.shutdown(wait=True)

@@ -1,0 +1,359 @@
+"""Hidden tests for 10_producer_consumer (module ``pipelines``).
+
+Concurrency is measured, never timed: a Gate holds the called functions until enough of them run
+at once and counts the peak in flight; barriers prove consumers overlap; a class-level spy records
+how executors were created. A hang (a consumer waiting for a sentinel that never comes) costs a
+bounded wait, after which the test unblocks the stuck threads with extra sentinels.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import Future
+
+import pytest
+
+from grader.probes import call_with_timeout, load_student, tasks
+from grader.probes.executor_probes import Gate, executor_spy, tracked_queues, unblock
+
+CALL_LIMIT = 10.0  # every correct call here returns in well under 2 s
+HANG_LIMIT = 3.0  # a correct run_pipeline returns in < 0.5 s; a stuck one is given up after this
+SETTLE = 0.3  # after the expected number of calls is in flight, extra workers get this long to show up
+
+
+@pytest.fixture
+def pipelines():
+    return load_student("pipelines")
+
+
+@pytest.fixture
+def queues():
+    """Track the student's queue.Queue objects; afterwards, free consumers stuck waiting on them."""
+    with tracked_queues() as created:
+        yield created
+    unblock(created, sentinels=8)
+
+
+@pytest.fixture(scope="module")
+def manager():
+    mgr = multiprocessing.get_context("spawn").Manager()
+    yield mgr
+    mgr.shutdown()
+
+
+class Recorder:
+    """``work`` for run_pipeline: squares, remembering which thread did each item."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
+        self.lock = threading.Lock()
+        self.threads: list[threading.Thread] = []
+        self.items: list = []
+
+    def __call__(self, x):
+        if self.delay:
+            time.sleep(self.delay)
+        with self.lock:
+            self.threads.append(threading.current_thread())
+            self.items.append(x)
+        return x * x
+
+
+def slow_items(first, rest, pause):
+    """A producer's input that stalls: yields ``first``, waits ``pause`` s, then yields ``rest``."""
+    yield from first
+    time.sleep(pause)
+    yield from rest
+
+
+def pipeline_call(pipelines, items, work, n_consumers):
+    try:
+        return call_with_timeout(pipelines.run_pipeline, items, work, n_consumers, timeout=HANG_LIMIT)
+    except pytest.fail.Exception:
+        pytest.fail(
+            f"run_pipeline did not return within {HANG_LIMIT:g} s with {n_consumers} consumer(s): "
+            "a consumer is still waiting on the queue. Put one sentinel per consumer, and join them all",
+            pytrace=False,
+        )
+
+
+class TestRunPipeline:
+    @pytest.mark.parametrize("n_consumers", [1, 3, 5])
+    def test_every_item_is_processed(self, pipelines, queues, n_consumers):
+        work = Recorder()
+        items = list(range(12))
+        out = pipeline_call(pipelines, items, work, n_consumers)
+        assert out == sorted(x * x for x in items), f"expected the sorted squares of 0..11, got {out!r}"
+        assert sorted(work.items) == items, f"work should run once per item, it ran for {sorted(work.items)!r}"
+        main = threading.current_thread()
+        assert all(t is not main for t in work.threads), "work must run in the consumer threads, not the caller"
+
+    def test_consumers_run_at_the_same_time(self, pipelines, queues):
+        n = 3
+        barrier = threading.Barrier(n)
+
+        def work(x):
+            try:
+                barrier.wait(HANG_LIMIT)
+            except threading.BrokenBarrierError:
+                return None
+            return threading.current_thread().name
+
+        out = pipeline_call(pipelines, list(range(2 * n)), work, n)
+        assert None not in out and len(out) == 2 * n, (
+            f"the {n} consumers were never all busy at the same time (each work() call waited for "
+            f"{n} callers at a barrier): start {n} consumer threads before you fill the queue"
+        )
+        assert len(set(out)) == n, f"expected work to run in {n} different threads, saw {len(set(out))}"
+
+    def test_a_slow_producer_loses_nothing(self, pipelines, queues):
+        # The producer stalls for 0.6 s after two items: consumers must keep waiting for more.
+        work = Recorder()
+        items = slow_items([1, 2], [3, 4, 5], pause=0.6)
+        out = pipeline_call(pipelines, items, work, 2)
+        assert out == [1, 4, 9, 16, 25], (
+            f"expected [1, 4, 9, 16, 25], got {out!r}: a consumer must stop only at its sentinel, "
+            "never because the queue is empty for a moment (empty(), qsize(), get(timeout) + Empty)"
+        )
+
+    def test_returns_after_every_consumer_finished(self, pipelines, queues):
+        work = Recorder(delay=0.3)
+        out = pipeline_call(pipelines, [1, 2, 3], work, 3)
+        running = [t.name for t in set(work.threads) if t.is_alive()]
+        assert out == [1, 4, 9], f"expected [1, 4, 9], got {out!r}: join every consumer before returning"
+        assert not running, f"consumer thread(s) {running} still running after run_pipeline returned: join them"
+
+
+class TestFetchAll:
+    def test_maps_every_url_to_its_result(self, pipelines):
+        urls = [f"u{i}" for i in range(6)]
+        out = call_with_timeout(pipelines.fetch_all, urls, str.upper, 3, timeout=CALL_LIMIT)
+        assert out == {u: u.upper() for u in urls}, f"expected {{url: fetch(url)}} for every url, got {out!r}"
+
+    def test_a_failing_fetch_is_mapped_to_its_exception(self, pipelines):
+        urls = ["a", "bad", "c", "d"]
+        out = call_with_timeout(pipelines.fetch_all, urls, functools.partial(_fetch_or_fail, "bad"), 2,
+                                timeout=CALL_LIMIT)
+        assert isinstance(out, dict) and sorted(out) == sorted(urls), (
+            f"every url should be a key of the result, got {out!r}: catch each future's exception"
+        )
+        assert isinstance(out["bad"], ValueError) and str(out["bad"]) == "cannot fetch bad", (
+            f"the failing url should map to the ValueError its fetch raised, got {out['bad']!r}"
+        )
+        assert [out[u] for u in ("a", "c", "d")] == ["<a>", "<c>", "<d>"], "the other urls lost their results"
+
+    @pytest.mark.parametrize(("n_urls", "max_workers"), [(6, 2), (3, 5)])
+    def test_at_most_max_workers_fetches_in_flight(self, pipelines, n_urls, max_workers):
+        expected = min(n_urls, max_workers)
+        gate = Gate(hold=CALL_LIMIT)
+        urls = [f"u{i}" for i in range(n_urls)]
+        box = {}
+        caller = threading.Thread(target=_store_call, args=(box, pipelines.fetch_all, urls, gate.wrap(str.upper),
+                                                            max_workers), daemon=True)
+        caller.start()
+        try:
+            reached = gate.wait_in_flight(expected, HANG_LIMIT)
+            time.sleep(SETTLE)
+            peak = gate.peak
+        finally:
+            gate.release()
+            caller.join(CALL_LIMIT)
+        assert not caller.is_alive(), "fetch_all did not return after the fetches were released"
+        if "error" in box:
+            raise box["error"]
+        assert box["value"] == {u: u.upper() for u in urls}, f"wrong result {box['value']!r}"
+        assert peak <= max_workers, (
+            f"{peak} fetches ran at the same time with max_workers={max_workers}: "
+            "pass max_workers to ThreadPoolExecutor"
+        )
+        assert reached and peak == expected, (
+            f"only {peak} fetch(es) ran at the same time, expected {expected}: submit every url before "
+            "you wait for any result"
+        )
+
+    def test_results_stay_with_their_urls_when_they_finish_out_of_order(self, pipelines):
+        # "first" finishes only after "second" has finished: as_completed yields "second" first.
+        done = threading.Event()
+        fetch = functools.partial(_first_finishes_last, done)
+        out = call_with_timeout(pipelines.fetch_all, ["first", "second", "third"], fetch, 2, timeout=CALL_LIMIT)
+        assert out == {"first": "<first>", "second": "<second>", "third": "<third>"}, (
+            f"results went to the wrong urls: {out!r}. as_completed yields futures in completion order: "
+            "look up each future's url in a {future: url} dict"
+        )
+
+
+class Callbacks:
+    """on_done for process_map: records what it was called with, where and when."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[object, int, str]] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, arg) -> None:
+        with self.lock:
+            self.calls.append((arg, os.getpid(), threading.current_thread().name))
+
+
+class TestProcessMap:
+    def test_results_in_order_and_on_done_gets_each_future(self, pipelines, ctx):
+        on_done = Callbacks()
+        items = [3, 1, 4, 1, 5]
+        with executor_spy() as spy:
+            out = call_with_timeout(pipelines.process_map, tasks.square, items, on_done, 2, ctx=ctx,
+                                    timeout=CALL_LIMIT)
+        assert out == [x * x for x in items], f"expected the squares in input order, got {out!r}"
+        assert len(on_done.calls) == len(items), (
+            f"on_done was called {len(on_done.calls)} time(s) before process_map returned, expected "
+            f"{len(items)}: add_done_callback(on_done) on every future, and shut the pool down (with block)"
+        )
+        args = [arg for arg, _, _ in on_done.calls]
+        assert all(isinstance(a, Future) for a in args), (
+            f"on_done must receive the Future itself (add_done_callback passes it), got {args[:3]!r}"
+        )
+        assert sorted(f.result() for f in args) == sorted(out), "on_done got futures of other tasks"
+        assert {pid for _, pid, _ in on_done.calls} == {os.getpid()}, "on_done must run in this process"
+        pools = spy.of_kind("process")
+        assert len(pools) == 1, f"expected one ProcessPoolExecutor, {len(pools)} were created"
+
+    def test_uses_the_given_context_and_max_workers(self, pipelines, ctx):
+        with executor_spy() as spy:
+            call_with_timeout(pipelines.process_map, tasks.square, [1, 2], Callbacks(), 2, ctx=ctx, timeout=CALL_LIMIT)
+        pools = spy.of_kind("process")
+        assert pools, "use a concurrent.futures.ProcessPoolExecutor"
+        record = pools[0]
+        assert record.start_method == ctx.get_start_method(), (
+            f"the pool used the {record.start_method!r} start method, not the ctx given "
+            f"({ctx.get_start_method()!r}): pass mp_context=ctx"
+        )
+        assert record.max_workers == 2, f"the pool had max_workers={record.max_workers}, expected 2"
+        assert record.shutdowns and record.shutdowns[0] is True, (
+            "shut the pool down and wait for it (a with block, or shutdown(wait=True))"
+        )
+
+    def test_tasks_run_at_the_same_time(self, pipelines, ctx, manager):
+        barrier = manager.Barrier(2)
+        func = functools.partial(tasks.rendezvous, barrier, HANG_LIMIT + 1)
+        try:
+            out = call_with_timeout(pipelines.process_map, func, [2, 3], Callbacks(), 2, ctx=ctx, timeout=CALL_LIMIT)
+        except threading.BrokenBarrierError:
+            pytest.fail("the two tasks never ran at the same time: submit every item before you call "
+                        "result() on any future", pytrace=False)
+        assert out == [4, 9]
+
+    def test_a_task_exception_reaches_the_caller(self, pipelines, ctx):
+        on_done = Callbacks()
+        with pytest.raises(ValueError) as excinfo:
+            call_with_timeout(pipelines.process_map, functools.partial(tasks.fail_on, 2), [1, 2, 3], on_done, 2,
+                              ctx=ctx, timeout=CALL_LIMIT)
+        assert str(excinfo.value) == "bad item 2", f"expected ValueError('bad item 2'), got {excinfo.value!r}"
+        assert len(on_done.calls) == 3, (
+            f"on_done should be called for every task, failed ones too, before process_map raises; "
+            f"it was called {len(on_done.calls)} time(s)"
+        )
+
+
+class PullCounter:
+    """Items for map_bounded that record how far the consumer ran ahead of the finished work."""
+
+    def __init__(self, n: int, delay: float) -> None:
+        self.n = n
+        self.delay = delay
+        self.lock = threading.Lock()
+        self.finished = 0
+        self.ahead = 0  # worst (items taken before this one) - (work calls finished)
+
+    def items(self):
+        for i in range(self.n):
+            with self.lock:
+                self.ahead = max(self.ahead, i - self.finished)
+            yield i
+
+    def work(self, x):
+        try:
+            time.sleep(self.delay)
+            return x * 10
+        finally:
+            with self.lock:
+                self.finished += 1
+
+
+class TestMapBounded:
+    def test_results_in_input_order(self, pipelines):
+        out = call_with_timeout(pipelines.map_bounded, functools.partial(tasks.sleep_then_square, 0.01),
+                                iter(range(10)), 3, timeout=CALL_LIMIT)
+        assert out == [x * x for x in range(10)], f"expected the squares of 0..9 in input order, got {out!r}"
+
+    def test_never_runs_ahead_of_the_finished_work(self, pipelines):
+        max_pending = 2
+        counter = PullCounter(8, delay=0.1)
+        out = call_with_timeout(pipelines.map_bounded, counter.work, counter.items(), max_pending, timeout=CALL_LIMIT)
+        assert out == [x * 10 for x in range(8)], f"expected [0, 10, ..., 70], got {out!r}"
+        assert counter.ahead <= max_pending, (
+            f"an item was taken while {counter.ahead} earlier items were still unfinished, with "
+            f"max_pending={max_pending}: wait for a future to finish before you take the next item"
+        )
+
+    def test_a_free_slot_is_refilled_at_once(self, pipelines):
+        # Item 0 only finishes once item 2 has started: with max_pending=2, item 2 must be submitted
+        # as soon as item 1 finishes, while item 0 is still running (FIRST_COMPLETED, not ALL_COMPLETED).
+        started = threading.Event()
+        work = functools.partial(_zero_waits_for_two, started, HANG_LIMIT)
+        out = call_with_timeout(pipelines.map_bounded, work, iter(range(4)), 2, timeout=CALL_LIMIT)
+        assert out[0] is True, (
+            "item 2 did not start while item 0 was still running: after each finished future, submit "
+            "the next item right away (wait(..., return_when=FIRST_COMPLETED))"
+        )
+        assert out == [True, 1, 2, 3], f"expected [True, 1, 2, 3], got {out!r}"
+
+    def test_work_runs_in_other_threads_and_the_pool_is_bounded(self, pipelines):
+        gate = Gate(hold=CALL_LIMIT)
+        box = {}
+        caller = threading.Thread(target=_store_call, args=(box, pipelines.map_bounded, gate.wrap(abs),
+                                                            iter(range(-6, 0)), 3), daemon=True)
+        caller.start()
+        try:
+            reached = gate.wait_in_flight(3, HANG_LIMIT)
+            time.sleep(SETTLE)
+            peak = gate.peak
+        finally:
+            gate.release()
+            caller.join(CALL_LIMIT)
+        if "error" in box:
+            raise box["error"]
+        assert box.get("value") == [6, 5, 4, 3, 2, 1], f"expected [6, 5, 4, 3, 2, 1], got {box.get('value')!r}"
+        assert reached and peak == 3, f"expected 3 work calls at the same time with max_pending=3, saw {peak}"
+
+
+def _store_call(box, fn, *args):
+    try:
+        box["value"] = fn(*args)
+    except BaseException as exc:  # noqa: BLE001 - re-raised by the test
+        box["error"] = exc
+
+
+def _fetch_or_fail(bad, url):
+    if url == bad:
+        raise ValueError(f"cannot fetch {url}")
+    return f"<{url}>"
+
+
+def _first_finishes_last(done: threading.Event, url):
+    if url == "first":
+        done.wait(HANG_LIMIT)
+        time.sleep(0.3)  # "second" has long been marked done when "first" returns
+    elif url == "second":
+        done.set()
+    return f"<{url}>"
+
+
+def _zero_waits_for_two(started: threading.Event, limit: float, x):
+    if x == 0:
+        return started.wait(limit)
+    if x == 2:
+        started.set()
+    return x
+

@@ -1,0 +1,343 @@
+"""Hidden tests for 15_capstone (module ``job_runner``).
+
+Only the public behaviour is graded: ``JobRunner(max_workers)``, ``submit``, ``status``,
+``outcome``, ``cancel``, ``shutdown`` and the ``with`` block, never the internals. Concurrency
+is counted, not timed: jobs wrapped by a Gate wait until the test releases them, so the test can
+count how many run at once and check what happens while one is stuck. Every blocking call into
+the runner goes through a bounded wait, so a runner that hangs fails fast instead of hanging.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+
+import pytest
+
+from grader.probes import call_with_timeout, load_student
+from grader.probes.executor_probes import Gate, new_threads, thread_snapshot, wait_until
+
+LIMIT = 3.0  # a correct runner answers each call here in well under 0.5 s
+SETTLE = 0.3  # once the expected jobs run, extra ones get this long to start too
+HOLD = 10.0  # a gated job gives up waiting for its release after this (the tests always release)
+
+
+@pytest.fixture
+def job_runner():
+    return load_student("job_runner")
+
+
+@pytest.fixture
+def runners():
+    """Runners made by a test; afterwards they are shut down without waiting (cleanup only)."""
+    made = []
+    yield made
+    for runner in made:
+        try:
+            call_with_timeout(functools.partial(runner.shutdown, wait=False), timeout=2.0)
+        except BaseException:  # noqa: BLE001 - cleanup of a runner that is already failing the test
+            pass
+
+
+@pytest.fixture
+def gate():
+    gate = Gate(hold=HOLD)
+    yield gate
+    gate.release()
+
+
+def make(job_runner, runners, max_workers):
+    runner = call_with_timeout(job_runner.JobRunner, max_workers, timeout=LIMIT)
+    runners.append(runner)
+    return runner
+
+
+def submit(runner, fn, *args, timeout=None):
+    """runner.submit(...), which must return at once (it only queues the job)."""
+    call = functools.partial(runner.submit, fn, *args, timeout=timeout)
+    call.__name__ = "submit"
+    return call_with_timeout(call, timeout=LIMIT)
+
+
+def outcome(runner, job_id, wait=LIMIT):
+    """runner.outcome(job_id, timeout=wait), failing the test if the job has not finished by then."""
+    call = functools.partial(runner.outcome, job_id, timeout=wait)
+    call.__name__ = "outcome"
+    try:
+        return call_with_timeout(call, timeout=wait + 2.0)
+    except TimeoutError:
+        pytest.fail(f"job {job_id} had not finished after {wait:g} s (status {runner.status(job_id)!r})",
+                    pytrace=False)
+
+
+def shutdown(runner, limit=LIMIT, **kwargs):
+    call = functools.partial(runner.shutdown, **kwargs)
+    call.__name__ = "shutdown"
+    return call_with_timeout(call, timeout=limit)
+
+
+class Calls:
+    """A job function that records its argument and returns it doubled."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
+        self.seen: list = []
+        self.finished: list = []
+        self.lock = threading.Lock()
+
+    def __call__(self, x):
+        with self.lock:
+            self.seen.append(x)
+        if self.delay:
+            time.sleep(self.delay)
+        with self.lock:
+            self.finished.append(x)
+        return 2 * x
+
+
+def square(x):
+    return x * x
+
+
+def fail(message):
+    raise ValueError(message)
+
+
+def wait_for(event: threading.Event, limit: float):
+    event.wait(limit)
+    return "woke"
+
+
+class TestSubmitAndCollect:
+    def test_every_job_gets_its_result(self, job_runner, runners):
+        runner = make(job_runner, runners, 2)
+        ids = [submit(runner, square, x) for x in range(6)]
+        ids.append(submit(runner, pow, 2, 10))
+        assert len(set(ids)) == len(ids), f"every submit should return a new job id, got {ids!r}"
+        got = [outcome(runner, i) for i in ids]
+        assert [o.status for o in got] == [job_runner.DONE] * len(ids), f"statuses {[o.status for o in got]!r}"
+        assert [o.value for o in got] == [0, 1, 4, 9, 16, 25, 1024], (
+            f"values {[o.value for o in got]!r}: submit(fn, *args) runs fn(*args)"
+        )
+        assert all(runner.status(i) == job_runner.DONE for i in ids)
+
+    def test_a_failing_job_is_reported_and_the_worker_goes_on(self, job_runner, runners):
+        runner = make(job_runner, runners, 1)
+        bad = submit(runner, fail, "no such file")
+        good = submit(runner, square, 7)
+        result = outcome(runner, bad)
+        assert result.status == job_runner.FAILED, f"a job that raised should be FAILED, got {result!r}"
+        assert isinstance(result.error, ValueError) and str(result.error) == "no such file", (
+            f"Outcome.error should be the ValueError the job raised, got {result.error!r}"
+        )
+        after = outcome(runner, good)
+        assert (after.status, after.value) == (job_runner.DONE, 49), (
+            f"the job after a failing one should still run on the same worker, got {after!r}"
+        )
+
+    def test_at_most_max_workers_jobs_run_at_once(self, job_runner, runners, gate):
+        runner = make(job_runner, runners, 3)
+        ids = [submit(runner, gate.wrap(square), x) for x in range(7)]
+        reached = gate.wait_in_flight(3, LIMIT)
+        time.sleep(SETTLE)
+        peak = gate.peak
+        statuses = [runner.status(i) for i in ids]
+        gate.release()
+        results = [outcome(runner, i) for i in ids]
+        assert peak <= 3, f"{peak} jobs ran at the same time with max_workers=3"
+        assert reached and peak == 3, f"only {peak} job(s) ran at the same time, expected 3 with max_workers=3"
+        assert statuses.count(job_runner.RUNNING) == 3 and statuses.count(job_runner.PENDING) == 4, (
+            f"with 3 of 7 jobs running, expected 3 'running' and 4 'pending', got {statuses!r}"
+        )
+        assert [r.value for r in results] == [x * x for x in range(7)]
+
+    def test_outcome_with_a_timeout_does_not_wait_forever(self, job_runner, runners, gate):
+        runner = make(job_runner, runners, 1)
+        job = submit(runner, gate.wrap(square), 3)
+        assert gate.wait_in_flight(1, LIMIT), "the job never started"
+        call = functools.partial(runner.outcome, job, timeout=0.2)
+        call.__name__ = "outcome"
+        with pytest.raises(TimeoutError):
+            call_with_timeout(call, timeout=LIMIT)
+        assert runner.status(job) == job_runner.RUNNING, "waiting for an outcome must not change the job"
+        gate.release()
+        assert outcome(runner, job).value == 9
+
+    def test_unknown_ids_and_bad_sizes(self, job_runner, runners):
+        runner = make(job_runner, runners, 1)
+        with pytest.raises(KeyError):
+            runner.status(12345)
+        with pytest.raises(ValueError):
+            job_runner.JobRunner(0)
+
+
+class TestJobTimeouts:
+    def test_a_timed_out_job_does_not_block_the_next_one(self, job_runner, runners, gate):
+        runner = make(job_runner, runners, 1)
+        slow = submit(runner, gate.wrap(square), 2, timeout=0.2)  # runs until the test releases it
+        quick = submit(runner, square, 4)
+        try:
+            after = outcome(runner, quick)
+        except pytest.fail.Exception:
+            pytest.fail("with max_workers=1, the job queued behind a job that timed out never ran: when the "
+                        "timeout expires, report the job and go on without waiting for its call", pytrace=False)
+        still_running = gate.inflight.now == 1
+        late = outcome(runner, slow)
+        assert (after.status, after.value) == (job_runner.DONE, 16), f"the next job should be DONE 16, got {after!r}"
+        assert still_running, "the test expected the timed-out call to be still running here"
+        assert late.status == job_runner.TIMED_OUT, f"a job still running after its timeout should be TIMED_OUT, got {late!r}"
+        gate.release()
+        assert wait_until(lambda: gate.inflight.now == 0, LIMIT), "the released call never returned"
+        time.sleep(0.05)
+        assert runner.status(slow) == job_runner.TIMED_OUT, (
+            f"the timed-out job became {runner.status(slow)!r} when its call returned late: it must stay TIMED_OUT"
+        )
+
+    def test_the_timeout_counts_from_the_start_not_the_submit(self, job_runner, runners, gate):
+        runner = make(job_runner, runners, 1)
+        first = submit(runner, gate.wrap(square), 1)
+        second = submit(runner, square, 5, timeout=0.5)  # waits in the queue far longer than 0.5 s
+        assert gate.wait_in_flight(1, LIMIT), "the first job never started"
+        time.sleep(1.2)
+        waiting = runner.status(second)
+        gate.release()
+        result = outcome(runner, second)
+        assert waiting == job_runner.PENDING, (
+            f"a job waiting in the queue should stay 'pending', got {waiting!r}: its timeout counts from the "
+            "moment it starts running, not from the submit"
+        )
+        assert (result.status, result.value) == (job_runner.DONE, 25), (
+            f"a quick job with timeout=0.5 should be DONE 25 once it gets to run, got {result!r}"
+        )
+        assert outcome(runner, first).status == job_runner.DONE
+
+    def test_jobs_within_their_timeout(self, job_runner, runners):
+        runner = make(job_runner, runners, 2)
+        ok = submit(runner, square, 3, timeout=2.0)
+        bad = submit(runner, fail, "boom", timeout=2.0)
+        assert (outcome(runner, ok).status, outcome(runner, ok).value) == (job_runner.DONE, 9)
+        result = outcome(runner, bad)
+        assert result.status == job_runner.FAILED and str(result.error) == "boom", (
+            f"a job that raised within its timeout should be FAILED with its error, got {result!r}"
+        )
+
+    def test_timed_out_is_reported_when_the_timeout_expires(self, job_runner, runners, gate):
+        runner = make(job_runner, runners, 2)
+        job = submit(runner, gate.wrap(square), 6, timeout=0.3)
+        result = outcome(runner, job)  # the call is held for up to 10 s; the outcome is due after 0.3 s
+        assert result.status == job_runner.TIMED_OUT, f"expected TIMED_OUT after 0.3 s, got {result!r}"
+        assert gate.inflight.now == 1, "the test expected the timed-out call to be still running here"
+
+
+class TestCancelJobs:
+    def test_a_queued_job_is_cancelled_and_never_runs(self, job_runner, runners, gate):
+        runner = make(job_runner, runners, 1)
+        calls = Calls()
+        first = submit(runner, gate.wrap(calls), "first")
+        doomed = submit(runner, calls, "doomed")
+        last = submit(runner, calls, "last")
+        assert gate.wait_in_flight(1, LIMIT), "the first job never started"
+        assert runner.cancel(doomed) is True, "cancel() of a job still waiting in the queue should return True"
+        assert runner.status(doomed) == job_runner.CANCELLED
+        early = outcome(runner, doomed, wait=0.5)
+        assert early.status == job_runner.CANCELLED, f"the outcome of a cancelled job should be CANCELLED, got {early!r}"
+        assert runner.cancel(doomed) is True, "cancel() of an already cancelled job should return True again"
+        gate.release()
+        assert outcome(runner, first).status == job_runner.DONE
+        assert outcome(runner, last).value == "lastlast"
+        assert "doomed" not in calls.seen, f"the cancelled job's function ran anyway (calls: {calls.seen!r})"
+        assert runner.status(doomed) == job_runner.CANCELLED
+
+    def test_running_and_finished_jobs_cannot_be_cancelled(self, job_runner, runners, gate):
+        runner = make(job_runner, runners, 1)
+        job = submit(runner, gate.wrap(square), 8)
+        assert gate.wait_in_flight(1, LIMIT), "the job never started"
+        assert runner.cancel(job) is False, "cancel() of a running job should return False (it cannot be stopped)"
+        assert runner.status(job) == job_runner.RUNNING, f"a refused cancel changed the job to {runner.status(job)!r}"
+        gate.release()
+        result = outcome(runner, job)
+        assert (result.status, result.value) == (job_runner.DONE, 64), f"the job should finish normally, got {result!r}"
+        assert runner.cancel(job) is False, "cancel() of a finished job should return False"
+        assert runner.status(job) == job_runner.DONE
+
+
+class TestGracefulShutdown:
+    def test_shutdown_waits_for_queued_and_running_jobs(self, job_runner, runners):
+        before = thread_snapshot()
+        runner = make(job_runner, runners, 2)
+        calls = Calls(delay=0.15)
+        ids = [submit(runner, calls, x) for x in range(5)]
+        shutdown(runner)
+        statuses = [runner.status(i) for i in ids]
+        left = new_threads(before)
+        assert sorted(calls.finished) == list(range(5)), (
+            f"shutdown() returned before every job had finished (finished: {sorted(calls.finished)!r})"
+        )
+        assert statuses == [job_runner.DONE] * 5, f"after shutdown() every job should be DONE, got {statuses!r}"
+        assert not left, f"thread(s) still alive after shutdown(): {[t.name for t in left]}: join them all"
+
+    def test_shutdown_waits_for_the_calls_of_timed_out_jobs(self, job_runner, runners):
+        before = thread_snapshot()
+        runner = make(job_runner, runners, 1)
+        release = threading.Event()
+        timer = threading.Timer(0.6, release.set)
+        calls = Calls()
+        job = submit(runner, wait_for, release, HOLD, timeout=0.1)
+        after_it = submit(runner, calls, 1)
+        assert outcome(runner, job).status == job_runner.TIMED_OUT
+        assert outcome(runner, after_it).status == job_runner.DONE
+        timer.start()
+        try:
+            shutdown(runner)
+            woke = release.is_set()
+            left = new_threads(before, ignore=(timer,))
+        finally:
+            timer.cancel()
+            release.set()
+        assert woke, "shutdown() returned while the call of a timed-out job was still running: wait for it too"
+        assert not left, f"thread(s) still alive after shutdown(): {[t.name for t in left]}"
+
+    def test_no_submit_after_shutdown(self, job_runner, runners):
+        runner = make(job_runner, runners, 2)
+        job = submit(runner, square, 2)
+        shutdown(runner)
+        assert runner.status(job) == job_runner.DONE
+        with pytest.raises(RuntimeError):
+            runner.submit(square, 3)
+        shutdown(runner)  # a second shutdown is allowed and returns
+
+    def test_cancel_pending_on_shutdown(self, job_runner, runners, gate):
+        before = thread_snapshot()
+        runner = make(job_runner, runners, 1)
+        calls = Calls()
+        first = submit(runner, gate.wrap(calls), "first")
+        queued = [submit(runner, calls, name) for name in ("b", "c")]
+        assert gate.wait_in_flight(1, LIMIT), "the first job never started"
+        timer = threading.Timer(0.3, gate.release)
+        timer.start()
+        try:
+            shutdown(runner, cancel_pending=True)
+        finally:
+            timer.cancel()
+            gate.release()
+        assert [runner.status(i) for i in queued] == [job_runner.CANCELLED] * 2, (
+            f"shutdown(cancel_pending=True) should cancel the queued jobs, got {[runner.status(i) for i in queued]!r}"
+        )
+        assert runner.status(first) == job_runner.DONE, "the running job should be allowed to finish"
+        assert calls.seen == ["first"], f"cancelled jobs ran anyway: {calls.seen!r}"
+        assert not new_threads(before, ignore=(timer,)), "threads still alive after shutdown()"
+
+    def test_the_with_block_shuts_down(self, job_runner):
+        before = thread_snapshot()
+        calls = Calls(delay=0.1)
+
+        def use():
+            with job_runner.JobRunner(2) as runner:
+                ids = [runner.submit(calls, x) for x in range(3)]
+            return runner, ids
+
+        runner, ids = call_with_timeout(use, timeout=5.0)
+        assert [runner.status(i) for i in ids] == [job_runner.DONE] * 3, "leaving the with block should wait for every job"
+        left = new_threads(before)
+        assert not left, f"thread(s) still alive after the with block: {[t.name for t in left]}"
