@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from grader.course import Topic
 from grader.errors import GraderError
 from grader.grading import Grader, TopicJob
 from grader.report import json as json_report
@@ -118,9 +119,11 @@ class _Pending:
 
 
 class Batch:
-    def __init__(self, grader: Grader, out: Path, on_event: Callable[[str, Student, int, int], None] | None = None):
+    def __init__(self, grader: Grader, out: Path, on_event: Callable[[str, Student, int, int], None] | None = None,
+                 topics: list[Topic] | None = None):
         self.grader = grader
         self.out = out
+        self.topics = topics or list(grader.course.topics)
         self.on_event = on_event or (lambda *_: None)
         self._lock = threading.Lock()
 
@@ -128,7 +131,7 @@ class Batch:
         """Grade the students that have no result yet (all with ``force``); return the names graded."""
         self.out.mkdir(parents=True, exist_ok=True)
         todo = [s for s in students if force or not result_path(self.out, s.name).exists()]
-        topics = list(self.grader.course.topics)
+        topics = self.topics
         total, done = len(todo), 0
         graded: list[str] = []
         with tempfile.TemporaryDirectory(prefix="grader-batch-") as tmp:
@@ -179,7 +182,7 @@ class Batch:
         message = f"the submission could not be read: {why}"
         topics = tuple(
             TopicResult(t.id, t.title, (), (), message, max_points=float(topic_points(self.grader.course, t)))
-            for t in self.grader.course.topics
+            for t in self.topics
         )
         return GradeResult(topics, self.grader.sandbox.tier, (Flag("unreadable-submission", message),))
 

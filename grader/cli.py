@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--force", action="store_true", help="regrade students that already have a result")
     batch.add_argument("--quiet", "-q", action="store_true", help="no progress bar; one summary line (for CI)")
     batch.add_argument("--shard", metavar="K/N", help="grade only slice K of N (stable by student name)")
+    _topic_option(batch)
     _jobs_option(batch)
     batch.set_defaults(func=cmd_batch)
 
@@ -384,6 +385,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from grader.grading import Grader
 
     course = _load(args)
+    _check_topics(course, args.topics)
     students = batch.discover(args.submissions)
     if args.shard:
         k, n = batch.parse_shard(args.shard)
@@ -403,7 +405,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
             else:
                 progress.update(task, completed=done, description=f"graded {student.name}")
 
-        graded = batch.Batch(grader, args.out, on_event).run(students, force=args.force)
+        topics = [course.topic(t) for t in args.topics] if args.topics else None
+        graded = batch.Batch(grader, args.out, on_event, topics).run(students, force=args.force)
     results = batch.load_results([args.out])
     _write_reports(args.out, {s.name: results[s.name] for s in students if s.name in results})
     skipped = len(students) - len(graded)

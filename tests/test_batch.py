@@ -166,3 +166,13 @@ def test_gradescope_zip_has_what_grading_needs_and_no_solutions(tmp_path):
                         "--format", "gradescope")
     data = json.loads(result.stdout)
     assert data["score"] == pytest.approx(sum(t["max_score"] for t in data["tests"])) and data["score"] > 0
+
+
+def test_batch_can_grade_chosen_topics_only(classroom, tmp_path):
+    out = tmp_path / "out"
+    proc = run_grader(*COURSE, "batch", str(classroom), "--out", str(out), "--quiet", "--topic", "02_other")
+    assert proc.returncode == 0, proc.stderr
+    got = results(out)
+    assert {t["id"] for t in got["ada"]["topics"]} == {"02_other"}
+    assert got["ada"]["score"] == got["ada"]["max_score"] == 2
+    assert run_grader(*COURSE, "batch", str(classroom), "--out", str(out), "--topic", "nope").returncode == 2
