@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 import threading
+import time
 import traceback
 from types import ModuleType
 from typing import Any, Callable
@@ -59,6 +60,17 @@ def call_with_timeout(fn: Callable[..., Any], *args: Any, timeout: float = 5.0, 
     if "error" in box:
         raise box["error"]
     return box.get("value")
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.005) -> bool:
+    """Poll ``predicate`` until it is true (True) or ``timeout`` seconds have passed (False)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if predicate():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(interval)
 
 
 def _one_line(exc: BaseException) -> str:

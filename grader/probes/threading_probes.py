@@ -10,13 +10,13 @@ from __future__ import annotations
 import gc
 import sys
 import threading
-import time
 from typing import Any, Callable
 
 _THREADING_FILE = threading.__file__
 
 # The race amplifier lives in grader.probes.amplify; re-exported for the threading topics.
 from grader.probes.amplify import amplified  # noqa: F401
+from grader.probes.student import wait_until  # noqa: F401 - re-exported for the hidden tests
 
 _WAITS = frozenset({"wait", "wait_for"})
 
@@ -34,17 +34,6 @@ def is_blocked_in_wait(thread: threading.Thread) -> bool:
             return True
         frame = frame.f_back
     return False
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.005) -> bool:
-    """Poll ``predicate`` until it is true (True) or ``timeout`` seconds have passed (False)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if predicate():
-            return True
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(interval)
 
 
 def waiters(cond: Any) -> int:
