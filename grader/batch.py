@@ -135,6 +135,8 @@ class Batch:
         total, done = len(todo), 0
         graded: list[str] = []
         with tempfile.TemporaryDirectory(prefix="grader-batch-") as tmp:
+            if todo:
+                self.grader.prefetch_manifests([self.grader.course.path(t.hidden).resolve() for t in topics], Path(tmp))
             units: list[tuple[_Pending, TopicJob]] = []
             for student in todo:
                 pending = _Pending(student, {}, len(topics), time.monotonic())

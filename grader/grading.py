@@ -64,6 +64,8 @@ class Grader:
         topics = [self.course.topic(t) for t in topic_ids] if topic_ids else list(self.course.topics)
         tmp = Path(tempfile.mkdtemp(prefix="grader-"))
         try:
+            if not visible:
+                self.prefetch_manifests([self.course.path(t.hidden).resolve() for t in topics], tmp)
             jobs = [
                 TopicJob(t, root, self.course.path(t.visible if visible else t.hidden).resolve(), tmp / t.id,
                          visible=visible)
@@ -75,13 +77,27 @@ class Grader:
             shutil.rmtree(tmp, ignore_errors=True)
         return GradeResult(tuple(results), sandbox=self.sandbox.tier)
 
+    def prefetch_manifests(self, test_files: list[Path], work: Path) -> None:
+        """List every hidden-test file not yet known in one collection run."""
+        missing = []
+        for path in test_files:
+            key = _manifest_key(path)
+            with self._lock:
+                if key is not None and key not in self._manifests:
+                    missing.append(path)
+        if len(missing) < 2:
+            return  # one file: the per-topic collection costs the same
+        for path, found in self.runner.collect_many(missing, work).items():
+            key = _manifest_key(path)
+            if key is not None and not found[1]:
+                with self._lock:
+                    self._manifests[key] = found
+
     def manifest(self, test_file: Path, work: Path) -> tuple[list[str], str]:
         """Test ids of a hidden-test file, collected once per file version."""
-        try:
-            info = test_file.stat()
-        except FileNotFoundError:
+        key = _manifest_key(test_file)
+        if key is None:
             return [], f"test file {test_file} not found"
-        key = (str(test_file), info.st_mtime_ns, info.st_size)
         with self._lock:
             if key in self._manifests:
                 return self._manifests[key]
@@ -133,6 +149,15 @@ class Grader:
     def _ungradable(self, topic: Topic, ids: list[str], message: str, flags: list[Flag]) -> TopicResult:
         outcomes = {i: TestOutcome(i, "error", message) for i in ids}
         return score_topic(self.course, topic, ids, outcomes, flags, message)
+
+
+def _manifest_key(test_file: Path) -> tuple[str, int, int] | None:
+    """A manifest is valid for one version of its file."""
+    try:
+        info = test_file.stat()
+    except FileNotFoundError:
+        return None
+    return (str(test_file), info.st_mtime_ns, info.st_size)
 
 
 def _syntax_error(path: Path) -> str:

@@ -59,6 +59,7 @@ class _Run:
     buffer: bytes = b""
     collected: list[str] | None = None
     collect_errors: list[str] = field(default_factory=list)
+    collect_error_ids: list[str] = field(default_factory=list)
     results: dict[str, TestOutcome] = field(default_factory=dict)
     current: str | None = None
     current_since: float = 0.0
@@ -102,6 +103,7 @@ class _Run:
             self.collected = [str(i) for i in record.get("ids") or []]
         elif event == "collect_error":
             self.collect_errors.append(str(record.get("message") or "collection failed"))
+            self.collect_error_ids.append(str(record.get("id") or ""))
         elif event == "end":
             self.end_rc = int(record.get("rc", -1))
 
@@ -128,6 +130,30 @@ class TopicRunner:
             why = "; ".join(run.collect_errors) or _tail(outcome.output) or "no ids reported"
             return [], f"collecting {test_file.name} failed: {why}"
         return run.collected, ""
+
+    def collect_many(self, test_files: list[Path], run_dir: Path) -> dict[Path, tuple[list[str], str]]:
+        """Manifests of several hidden-test files from one pytest process (one start-up, not one
+        per file), as ids relative to each file's folder, like ``collect``."""
+        root = Path(os.path.commonpath([str(f.parent) for f in test_files]))
+        work = run_dir / "collect-all"
+        work.mkdir(parents=True, exist_ok=True)
+        run, outcome = self._run_once(test_files[0], [str(f) for f in test_files], set(), work, timeout=120,
+                                      collect_only=True, rootdir=root)
+        found: dict[Path, list[str]] = {f: [] for f in test_files}
+        for test_id in run.collected or []:
+            relative, _, rest = test_id.partition("::")
+            path = (root / relative).resolve()
+            if path in found:
+                found[path].append(f"{path.name}::{rest}")
+        broken = {(root / i).resolve(): m for i, m in zip(run.collect_error_ids, run.collect_errors)}
+        result = {}
+        for path, ids in found.items():
+            if path in broken or (run.collected is None):
+                why = broken.get(path) or _tail(outcome.output) or "no ids reported"
+                result[path] = ([], f"collecting {path.name} failed: {why}")
+            else:
+                result[path] = (ids, "")
+        return result
 
     def run(self, test_file: Path, ids: list[str], workdir: Path, timeout: float,
             env: dict[str, str] | None = None, exitfirst: bool = False) -> RunReport:
@@ -184,7 +210,8 @@ class TopicRunner:
 
     def _run_once(self, test_file: Path, args: list[str], expected: set[str], workdir: Path,
                   timeout: float, collect_only: bool = False,
-                  env: dict[str, str] | None = None, extra: list[str] | None = None) -> tuple[_Run, Outcome]:
+                  env: dict[str, str] | None = None, extra: list[str] | None = None,
+                  rootdir: Path | None = None) -> tuple[_Run, Outcome]:
         nonce = secrets.token_hex(16)
         run = _Run(nonce=nonce, expected=expected)
         # A short private TMPDIR (and HOME): forkserver and Manager put Unix sockets under it, and
@@ -193,7 +220,7 @@ class TopicRunner:
         channel = self.sandbox.channel(nonce)
         argv = [
             self.python, "-I", "-B", "-m", "grader.sandboxed.run_tests", *channel.args,
-            "--rootdir", str(test_file.parent), "--student-dir", str(workdir),
+            "--rootdir", str(rootdir or test_file.parent), "--student-dir", str(workdir),
             "--timeout", str(timeout), *(["--collect-only"] if collect_only else []), *(extra or []), *args,
         ]
         try:

@@ -186,6 +186,7 @@ def validate(course: Course, grader: Grader, topics: list[Topic], repeat: int, *
         raise GraderError(f"--only {only}: no solution, stub or mutant of that name in the chosen topics")
     verdicts = [Verdict(c) for c in chosen]
     with tempfile.TemporaryDirectory(prefix="grader-validate-") as tmp:
+        grader.prefetch_manifests([course.path(t.hidden).resolve() for t in topics], Path(tmp))
         units = [(v, i) for i in range(repeat) for v in verdicts]
         schedule = [Perturbation.from_seed(seed + i) if perturb else None for i in range(repeat)]
 

@@ -234,3 +234,17 @@ def test_validate_perturb_classifies_a_flaky_solution_with_a_reproducer(tmp_path
     again = json.loads(run_grader("--course", str(course / "course.yml"), "validate", "--topic", "02_other", "--only",
                                   "solution", "--perturb", "--seed", str(seed), "--format", "json").stdout)
     assert again["topics"][0]["solution"]["runs"][0]["score"] == 0, "the reproducer must reproduce the failure"
+
+
+def test_a_broken_hidden_test_file_costs_only_its_topic(tmp_path):
+    import shutil
+
+    course = tmp_path / "mini"
+    shutil.copytree(MINI, course)
+    (course / "tests/hidden/02_other/test_other.py").write_text("def test_x(:\n")
+    result = grade_json(MINI / "solutions", course=course / "course.yml")
+    topics = {t["id"]: t for t in result["topics"]}
+    assert topics["01_basics"]["score"] == topics["01_basics"]["max_score"] == 7
+    assert topics["02_other"]["status"] == "error"
+    assert "collecting test_other.py failed" in topics["02_other"]["message"]
+    assert any(f["code"] == "manifest" for f in result["flags"])
