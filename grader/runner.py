@@ -242,7 +242,7 @@ def _in_flight(run: _Run, outcome: Outcome, timeout: float) -> TestOutcome:
     elapsed = round(time.monotonic() - run.current_since, 3)
     if outcome.flooded:
         return TestOutcome(run.current, "error", "the test printed more output than allowed and was stopped", elapsed)
-    if outcome.killed:
+    if outcome.killed or "+++ Timeout +++" in outcome.output:  # the thread method's stack dump
         return TestOutcome(run.current, "timeout",
                            f"did not finish within {timeout:g} s and could not be interrupted "
                            "(a deadlock, a blocking call that ignores signals, or a hang at exit)", elapsed)

@@ -102,6 +102,9 @@ def clean_env(home: str, tmp: str, run_id: str, extra: Mapping[str, str] | None 
         "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
         MARKER: run_id,
     }
+    if os.name == "nt":
+        # Windows cannot start Python's socket or random support without these.
+        env.update({k: os.environ[k] for k in ("SYSTEMROOT", "WINDIR", "PATHEXT", "TEMP", "TMP") if k in os.environ})
     env.update(extra or {})
     return env
 

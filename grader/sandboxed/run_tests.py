@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import sys
 from typing import Callable
@@ -40,7 +41,9 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
         "-p", "grader.probes.plugin",
         "--student-dir", args.student_dir,
         "--timeout", str(args.timeout),
-        "--timeout-method", "signal",
+        # signal fails just the hung test; where there is no SIGALRM (Windows) only the thread
+        # method exists, which ends the process: the grader then scores the test as timed out.
+        "--timeout-method", "signal" if hasattr(signal, "SIGALRM") else "thread",
         "--timeout-disable-debugger-detection",
         "-o", "filterwarnings=error::pytest.PytestUnhandledThreadExceptionWarning",
         "-q", "--tb=short", "-rN",
