@@ -41,6 +41,10 @@ packages = ["grader"]
 testpaths = ["exercises"]
 """
 
+# `grader check` loads the pytest plugin (ctx fixture, leak check); the other probes only serve the
+# hidden tests, and would show students how those tests catch mistakes.
+STUDENT_PROBES = {"probes/__init__.py", "probes/plugin.py", "probes/student.py"}
+
 GITIGNORE = "__pycache__/\n*.py[cod]\n.venv/\n*.egg-info/\n.pytest_cache/\n.grader/\n"
 
 
@@ -116,8 +120,9 @@ def build(course: Course, out: Path, force: bool = False) -> list[Path]:
         put(f"exercises/{topic.folder}/{visible.name}", source=visible)
     package = Path(grader.__file__).resolve().parent
     for path in sorted(package.rglob("*.py")):
-        if "__pycache__" not in path.parts:
-            put(f"grader/{path.relative_to(package).as_posix()}", source=path)
+        relative = path.relative_to(package).as_posix()
+        if "__pycache__" not in path.parts and (not relative.startswith("probes/") or relative in STUDENT_PROBES):
+            put(f"grader/{relative}", source=path)
     put("course.yml", student_course(course))
     put("pyproject.toml", STUDENT_PYPROJECT)
     put("README.md", student_readme(course))

@@ -15,21 +15,27 @@ from tests.conftest import MINI, ROOT, run_grader
 FORBIDDEN_DIRS = ("solutions", "hidden", "mutants", "redteam", "bench", ".ci")
 
 
-def solution_lines(course_file: Path) -> set[str]:
-    """Distinctive lines inside the solutions' marked regions: none may appear in a release."""
+def solution_snippets(course_file: Path) -> set[str]:
+    """Pairs of consecutive lines from the solutions' marked regions: none may appear in a release.
+
+    A single line is not evidence (hints rightly quote idioms like ``with self._lock:``); two
+    consecutive lines of solution code are.
+    """
     course = course_model.load(course_file)
-    lines = set()
+    snippets = set()
     for topic in course.topics:
-        inside = False
+        region: list[str] = []
         for line in course.path(f"solutions/{topic.folder}/{topic.module_file}").read_text().splitlines():
             stripped = line.strip()
             if stripped == "### BEGIN SOLUTION":
-                inside = True
+                region = []
             elif stripped == "### END SOLUTION":
-                inside = False
-            elif inside and len(stripped) >= 16 and not stripped.startswith("#"):
-                lines.add(stripped)
-    return lines
+                code = [c for c in region if c and not c.startswith("#")]
+                snippets |= {f"{a}\n{b}" for a, b in zip(code, code[1:]) if len(a) + len(b) >= 30}
+                region = []
+            else:
+                region.append(stripped)
+    return snippets
 
 
 @pytest.mark.parametrize("course_file", [ROOT / "course.yml", MINI / "course.yml"], ids=["course", "mini"])
@@ -42,11 +48,11 @@ def test_release_holds_no_solutions_hidden_tests_or_mutants(tmp_path, course_fil
     for path in files:
         parts = path.relative_to(out).parts
         assert not set(parts) & set(FORBIDDEN_DIRS), path
-    secret = solution_lines(course_file)
+    secret = solution_snippets(course_file)
     assert secret
     for path in files:
-        text = path.read_text(errors="replace")
-        leaked = [line for line in secret if line in text]
+        text = "\n".join(line.strip() for line in path.read_text(errors="replace").splitlines())
+        leaked = [snippet for snippet in secret if snippet in text]
         assert not leaked, f"{path.relative_to(out)} contains solution text: {leaked[:3]}"
     released = course_model.load(out / "course.yml")
     assert [t.id for t in released.topics] == [t.id for t in course_model.load(course_file).topics]
