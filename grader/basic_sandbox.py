@@ -50,7 +50,7 @@ class BasicSandbox:
 
     def run(self, argv: Sequence[str], *, cwd: str, env: Mapping[str, str], channel: SocketChannel | None = None,
             on_record: Callable[[bytes], None] = lambda _data: None,
-            deadline: Callable[[], float | None] = lambda: None) -> Outcome:
+            deadline: Callable[[], float | None] = lambda: None, readable: Sequence[str] = ()) -> Outcome:
         group = ({"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt"
                  else {"start_new_session": True})
         try:

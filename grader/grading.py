@@ -75,7 +75,8 @@ class Grader:
                 results = list(pool.map(self.grade_topic, jobs))
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-        return GradeResult(tuple(results), sandbox=self.sandbox.tier)
+        notes = getattr(self.sandbox, "notes", lambda: [])()
+        return GradeResult(tuple(results), sandbox=self.sandbox.tier, flags=tuple(Flag("sandbox", n) for n in notes))
 
     def prefetch_manifests(self, test_files: list[Path], work: Path) -> None:
         """List every hidden-test file not yet known in one collection run."""

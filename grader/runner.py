@@ -4,7 +4,8 @@ The runner inside the sandbox reports over a private pipe (see ``grader.sandboxe
 Here every record is checked: the nonce must match, ids must be in the manifest, a test reports
 once. The outer deadline follows progress: a test that started gets ``timeout`` plus a grace
 period before the tree is killed. A hang or a crash costs the test in flight, and the run resumes
-with the tests that have not reported yet.
+with the tests that have not reported yet. A test that hangs gets hang forensics in its message
+(``grader.forensics``: where each thread of each process was, and who waits for which lock).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader import forensics
 from grader.result import Flag
 from grader.sandbox import Outcome, Sandbox, clean_env
 
@@ -29,6 +31,9 @@ GRACE = 5.0
 """Seconds past the per-test timeout before the outer deadline kills the run."""
 IDLE_LIMIT = 60.0
 """Seconds the run may go without any record (start-up, collection, between tests)."""
+MAX_LINE = 1 << 20
+"""Longest record line accepted; a longer one is dropped (the channel is not a memory sink)."""
+MAX_FORENSICS = 512 << 10
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ class _Run:
 
     nonce: str
     expected: set[str]
+    student_dir: str = ""
     started: float = field(default_factory=time.monotonic)
     buffer: bytes = b""
     collected: list[str] | None = None
@@ -66,27 +72,57 @@ class _Run:
     last_event: float = field(default_factory=time.monotonic)
     end_rc: int | None = None
     problems: list[tuple[str, str]] = field(default_factory=list)
+    snapshots: dict[str, dict] = field(default_factory=dict)
+    dumps: bytearray = field(default_factory=bytearray)
+    dumps_mark: int = 0
 
     def feed(self, data: bytes) -> None:
         self.buffer += data
         *lines, self.buffer = self.buffer.split(b"\n")
+        if len(self.buffer) > MAX_LINE:
+            self.buffer = b""
+            self._problem("bad-record", "an over-long record arrived on the result channel")
         for line in lines:
-            if line.strip():
+            if len(line) > MAX_LINE:
+                self._problem("bad-record", "an over-long record arrived on the result channel")
+            elif line.strip():
                 self._record(line)
+
+    def feed_forensics(self, data: bytes) -> None:
+        """Raw stack dumps (advice for messages only), kept up to a cap."""
+        room = MAX_FORENSICS - len(self.dumps)
+        if room > 0:
+            self.dumps += data[:room]
+
+    def _problem(self, code: str, message: str) -> None:
+        if (code, message) not in self.problems and len(self.problems) < 50:
+            self.problems.append((code, message))
+
+    def explain_hang(self, test_id: str) -> str:
+        """What the stack dumps since ``test_id`` started say (empty when there is nothing)."""
+        raw = bytes(self.dumps[self.dumps_mark:]).decode("utf-8", "replace")
+        try:
+            return forensics.explain(self.snapshots.get(test_id), raw, self.student_dir)
+        except Exception:  # noqa: BLE001 - forensics are advice; never lose the verdict over them
+            return ""
 
     def _record(self, line: bytes) -> None:
         try:
             record = json.loads(line)
         except ValueError:
-            self.problems.append(("bad-record", "an unreadable record arrived on the result channel"))
+            self._problem("bad-record", "an unreadable record arrived on the result channel")
             return
         if not isinstance(record, dict) or record.get("nonce") != self.nonce:
-            self.problems.append(("forged-record", "a record without the run's nonce arrived on the result channel"))
+            self._problem("forged-record", "a record without the run's nonce arrived on the result channel")
             return
         self.last_event = time.monotonic()
         event, test_id = record.get("event"), record.get("id")
         if event == "start":
             self.current, self.current_since = test_id, self.last_event
+            self.dumps_mark = len(self.dumps)
+        elif event == "forensics":
+            if test_id == self.current and test_id not in self.snapshots:
+                self.snapshots[test_id] = record
         elif event == "result":
             if test_id not in self.expected:
                 self.problems.append(("unexpected-test", f"a result for {test_id!r}, which is not in the manifest"))
@@ -94,10 +130,11 @@ class _Run:
                 self.problems.append(("conflicting-record", f"{test_id} reported twice"))
                 self.results[test_id] = TestOutcome(test_id, "error", "reported twice: result rejected")
             else:
-                self.results[test_id] = TestOutcome(
-                    test_id, str(record.get("outcome")), str(record.get("message") or ""),
-                    float(record.get("duration") or 0.0),
-                )
+                outcome, message = str(record.get("outcome")), str(record.get("message") or "")
+                if outcome == "timeout":
+                    message = _PYTEST_TIMEOUT.sub(_timeout_sentence, message)
+                    message = "\n".join(filter(None, [message, self.explain_hang(test_id)]))
+                self.results[test_id] = TestOutcome(test_id, outcome, message, float(record.get("duration") or 0.0))
             self.current = None
         elif event == "collected":
             self.collected = [str(i) for i in record.get("ids") or []]
@@ -173,7 +210,7 @@ class TopicRunner:
             progress = False
             for test_id, result in run.results.items():
                 if test_id in pending:
-                    report.outcomes[test_id] = result
+                    report.outcomes[test_id] = _with_oom_note(result, outcome)
                     pending.remove(test_id)
                     progress = True
             if run.current is not None and run.current in pending:
@@ -188,8 +225,9 @@ class TopicRunner:
                 message = "the tests could not be collected: " + "; ".join(run.collect_errors)
                 self._give_up(report, pending, message)
                 break
-            if run.end_rc is not None:
-                # pytest finished cleanly yet never reported these: something swallowed them.
+            if run.end_rc is not None and (run.end_rc in (0, 1) or not progress):
+                # pytest finished cleanly yet never reported these: something swallowed them. (An
+                # internal error or an interruption after some progress resumes like a crash.)
                 for test_id in pending:
                     report.outcomes[test_id] = TestOutcome(test_id, "error", "no result was reported for this test")
                 report.flags.append(Flag("missing-record", f"{len(pending)} test(s) ended without a result record"))
@@ -213,11 +251,13 @@ class TopicRunner:
                   env: dict[str, str] | None = None, extra: list[str] | None = None,
                   rootdir: Path | None = None) -> tuple[_Run, Outcome]:
         nonce = secrets.token_hex(16)
-        run = _Run(nonce=nonce, expected=expected)
+        run = _Run(nonce=nonce, expected=expected, student_dir=str(workdir))
         # A short private TMPDIR (and HOME): forkserver and Manager put Unix sockets under it, and
         # a socket path longer than 107 bytes (104 on macOS) fails with "AF_UNIX path too long".
         home = Path(tempfile.mkdtemp(prefix="gr", dir=_SHORT_TMP))
         channel = self.sandbox.channel(nonce)
+        if hasattr(channel, "on_forensics"):
+            channel.on_forensics = run.feed_forensics
         argv = [
             self.python, "-I", "-B", "-m", "grader.sandboxed.run_tests", *channel.args,
             "--rootdir", str(rootdir or test_file.parent), "--student-dir", str(workdir),
@@ -227,6 +267,7 @@ class TopicRunner:
             outcome = self.sandbox.run(
                 argv, cwd=str(workdir), env=clean_env(str(home), str(home), nonce[:8], env),
                 channel=channel, on_record=run.feed, deadline=lambda: run.deadline(timeout),
+                readable=_test_folders(test_file, args),
             )
         finally:
             channel.close()
@@ -236,16 +277,40 @@ class TopicRunner:
         return run, outcome
 
 
+def _test_folders(test_file: Path, args: list[str]) -> list[str]:
+    """The folders of the test files a run reads (the Linux tier binds only these)."""
+    folders = {str(test_file.parent)}
+    for arg in args:
+        path = arg.split("::", 1)[0]
+        if os.path.isabs(path):
+            folders.add(os.path.dirname(path))
+    return sorted(folders)
+
+
+def _with_oom_note(result: TestOutcome, outcome: Outcome) -> TestOutcome:
+    """A failed test of a run in which the kernel killed processes for memory says so."""
+    if not outcome.oom_kills or result.outcome in ("passed", "skipped"):
+        return result
+    note = (f"(the sandbox's memory limit was hit during this run: the kernel killed "
+            f"{outcome.oom_kills} process(es))")
+    return TestOutcome(result.id, result.outcome, "\n".join(filter(None, [result.message, note])), result.duration)
+
+
 def _in_flight(run: _Run, outcome: Outcome, timeout: float) -> TestOutcome:
     """The outcome of the test that was running when the process ended."""
     assert run.current is not None
     elapsed = round(time.monotonic() - run.current_since, 3)
     if outcome.flooded:
         return TestOutcome(run.current, "error", "the test printed more output than allowed and was stopped", elapsed)
+    if outcome.oom_kills:
+        return TestOutcome(run.current, "error",
+                           f"the test used more memory than the sandbox allows: the kernel killed "
+                           f"{outcome.oom_kills} of its processes", elapsed)
     if outcome.killed or "+++ Timeout +++" in outcome.output:  # the thread method's stack dump
-        return TestOutcome(run.current, "timeout",
-                           f"did not finish within {timeout:g} s and could not be interrupted "
-                           "(a deadlock, a blocking call that ignores signals, or a hang at exit)", elapsed)
+        message = (f"did not finish within {timeout:g} s and could not be interrupted "
+                   "(a deadlock, a blocking call that ignores signals, or a hang at exit)")
+        return TestOutcome(run.current, "timeout", "\n".join(filter(None, [message, run.explain_hang(run.current)])),
+                           elapsed)
     return TestOutcome(run.current, "error", _crash_message(outcome), elapsed)
 
 
@@ -256,6 +321,15 @@ def _crash_message(outcome: Outcome, when: str = "during this test") -> str:
     how = f"was killed by signal {-rc}" if rc is not None and rc < 0 else f"exited with code {rc}"
     tail = _tail(outcome.output)
     return f"the test process {how} {when}" + (f": {tail}" if tail else "")
+
+
+_PYTEST_TIMEOUT = re.compile(r"Timeout \(>([0-9.]+)s\) from pytest-timeout\.?")
+
+
+def _timeout_sentence(match: re.Match) -> str:
+    # The wording grader.scoring uses for a bare pytest-timeout failure; said here so that the
+    # forensics that follow are kept.
+    return f"did not finish within {float(match.group(1)):g} s and was stopped (a deadlock or a hang?)"
 
 
 _PROGRESS = re.compile(r"^[.FEsxX]+(\s+\[\s*\d+%\])?$")

@@ -9,6 +9,11 @@ Every run gets:
 - bounded output capture (head and tail kept, a total budget after which the run is killed);
 - a clean environment, built by the caller from ``clean_env``.
 If the grader itself dies, the supervisor sees its control pipe close and kills the tree.
+
+``make_sandbox`` picks the tier: the Linux tier (``grader.linux_sandbox``: bubblewrap namespaces,
+a dedicated uid, cgroups) where its start-up probe succeeds, else this portable tier, else (on
+Windows) the basic one. ``GRADER_SANDBOX=linux|portable|basic`` forces a tier. SECURITY.md says
+what each tier guarantees.
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ from __future__ import annotations
 import json
 import os
 import selectors
+import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,8 +43,15 @@ TIER = "portable"
 class Limits:
     cpu_seconds: int = 300
     data_bytes: int = 2 << 30
+    """RLIMIT_DATA per process (not AS: address-space limits break threaded code)."""
     file_bytes: int = 16 << 20
     open_files: int = 256
+    tasks: int = 512
+    """Linux tier: processes and threads of one run (RLIMIT_NPROC of its dedicated uid, pids.max)."""
+    memory_bytes: int = 2 << 30
+    """Linux tier: memory of all the run's processes together (a memory cgroup)."""
+    tmpfs_bytes: int = 128 << 20
+    """Linux tier: size of each writable filesystem (/tmp, /dev/shm, the work dir)."""
 
     def as_spec(self) -> dict[str, int | None]:
         return {
@@ -62,6 +76,8 @@ class Outcome:
     """Killed because the output budget ran out."""
     error: str | None = None
     """Why the command could not run at all."""
+    oom_kills: int = 0
+    """Processes the kernel killed for going over the run's memory limit (Linux tier)."""
 
 
 class _Capture:
@@ -111,25 +127,59 @@ def clean_env(home: str, tmp: str, run_id: str, extra: Mapping[str, str] | None 
 
 class PipeChannel:
     """The result channel under the supervisor: a pipe for the nonce (written and closed before the
-    runner starts) and a private pipe for the records, inherited through ``pass_fds``."""
+    runner starts), a private pipe for the records and one for hang forensics (all-threads
+    tracebacks written by ``faulthandler``), inherited through ``pass_fds``.
+
+    Forensics are advice for the student's message, never evidence: set ``on_forensics`` to
+    receive them.
+    """
 
     def __init__(self, nonce: str) -> None:
         self.nonce_r, nonce_w = os.pipe()
         os.write(nonce_w, nonce.encode() + b"\n")
         os.close(nonce_w)
         self.read_fd, self.write_fd = os.pipe()
-        self.args = ["--nonce-fd", str(self.nonce_r), "--record-fd", str(self.write_fd)]
-        self.pass_fds = (self.nonce_r, self.write_fd)
+        self.forensics_r, self.forensics_w = os.pipe()
+        self.args = ["--nonce-fd", str(self.nonce_r), "--record-fd", str(self.write_fd),
+                     "--forensics-fd", str(self.forensics_w)]
+        self.pass_fds = (self.nonce_r, self.write_fd, self.forensics_w)
+        self.on_forensics: Callable[[bytes], None] | None = None
+
+    def readers(self, on_record: Callable[[bytes], None]) -> dict[int, Callable[[bytes], None]]:
+        return {self.read_fd: on_record, self.forensics_r: self._forensics}
+
+    def _forensics(self, data: bytes) -> None:
+        if self.on_forensics is not None:
+            self.on_forensics(data)
 
     def close(self) -> None:
-        os.close(self.read_fd)
+        for fd in (self.read_fd, self.forensics_r):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
 
 class Sandbox:
     tier = TIER
+    fallback = ""
+    """Why the Linux tier was not used on this Linux host (set by ``make_sandbox``)."""
 
     def channel(self, nonce: str) -> PipeChannel:
         return PipeChannel(nonce)
+
+    def describe(self) -> str:
+        return (f"supervised process tree (subreaper, whole-tree kill), the grader's own uid, "
+                f"rlimits: DATA {self.limits.data_bytes >> 20} MiB per process, FSIZE {self.limits.file_bytes >> 20} MiB, "
+                f"NOFILE {self.limits.open_files}, CPU {self.limits.cpu_seconds} s; no namespaces, no cgroup")
+
+    def notes(self) -> list[str]:
+        """What an instructor should know about this tier on this host (empty when nothing)."""
+        if not self.fallback:
+            return []
+        return [f"the Linux sandbox is not available here ({self.fallback}), so the portable tier ran: "
+                "no network or filesystem isolation, the grader's own uid, no cap on the number of "
+                f"processes when run as root. Active: {self.describe()}. See SECURITY.md."]
 
     def __init__(self, limits: Limits = Limits(), output_cap: int = 32 << 10, output_budget: int = 8 << 20) -> None:
         if os.name != "posix":
@@ -147,24 +197,45 @@ class Sandbox:
         channel: PipeChannel | None = None,
         on_record: Callable[[bytes], None] = lambda _data: None,
         deadline: Callable[[], float | None] = lambda: None,
+        readable: Sequence[str] = (),
     ) -> Outcome:
         """Run ``argv`` (which carries ``channel.args``); ``on_record`` gets every chunk of the channel.
 
         The channel's inherited ends are closed here once the command started; the caller closes
-        the channel. ``deadline`` returns a ``time.monotonic()`` instant after which the tree is killed.
+        the channel. ``deadline`` returns a ``time.monotonic()`` instant after which the tree is
+        killed (after a stack dump, for the hang forensics). ``readable`` names folders the
+        command reads (the hidden tests): this tier can read everything anyway.
         """
+        return self._supervise(argv, cwd, env, channel, on_record, deadline, self.limits.as_spec(), {})
+
+    def _supervise(
+        self,
+        argv: Sequence[str],
+        cwd: str,
+        env: Mapping[str, str],
+        channel: PipeChannel | None,
+        on_record: Callable[[bytes], None],
+        deadline: Callable[[], float | None],
+        limits: Mapping[str, int | None],
+        extra: Mapping[str, object],
+    ) -> Outcome:
+        """Start the supervisor on ``argv`` and follow it: read the pipes, enforce deadline and budget."""
         pass_fds = channel.pass_fds if channel else ()
-        readers = {channel.read_fd: on_record} if channel else {}
+        readers = channel.readers(on_record) if channel else {}
         out_r, out_w = os.pipe()
         ctl_r, ctl_w = os.pipe()
         spec = {
             "argv": list(argv),
             "cwd": cwd,
             "env": dict(env),
-            "limits": self.limits.as_spec(),
+            "limits": dict(limits),
             "pass_fds": list(pass_fds),
             "out_fd": out_w,
+            "forensics_fd": channel.forensics_w if channel else None,
+            **extra,
         }
+        _become_subreaper()
+        started = _uptime()
         try:
             supervisor = subprocess.Popen(
                 [sys.executable, "-I", "-B", SUPERVISOR, json.dumps(spec)],
@@ -178,9 +249,12 @@ class Sandbox:
         finally:
             for fd in (out_w, ctl_r, *pass_fds):
                 os.close(fd)
+        with _SUPERVISORS_LOCK:
+            _SUPERVISORS.add(supervisor.pid)
         capture = _Capture(self.output_cap)
         status_buf = bytearray()
         killed = flooded = False
+        channel_bytes = 0  # the channel's pipes are budgeted too: a flood there is a flood
         sel = selectors.DefaultSelector()
         assert supervisor.stdout is not None
         status_fd = supervisor.stdout.fileno()
@@ -190,18 +264,28 @@ class Sandbox:
             sel.register(fd, selectors.EVENT_READ)
         open_fds = {status_fd, out_r, *readers}
         status_done_at: float | None = None
+        killed_at = 0.0
         try:
             while open_fds:
                 now = time.monotonic()
                 # Once the supervisor has reported, its tree is dead: any pipe still open is held
-                # by something outside it, so stop waiting shortly after.
-                if status_done_at is not None and now - status_done_at > 1.0:
-                    break
+                # by something outside it, so stop waiting shortly after. A supervisor that died
+                # without a report was killed by the student (this tier shares its uid): its
+                # orphans came to us (a subreaper), so the run goes on under our own watch.
                 limit = deadline()
-                if not killed and ((limit is not None and now >= limit) or capture.total > self.output_budget):
-                    flooded = capture.total > self.output_budget
-                    killed = True
-                    _kill(ctl_w)
+                orphaned = status_done_at is not None and not status_buf and limit is not None
+                if status_done_at is not None and now - max(status_done_at, killed_at) > 1.0 and (
+                        not orphaned or killed):
+                    break
+                over = capture.total > self.output_budget or channel_bytes > 4 * self.output_budget
+                if not killed and ((limit is not None and now >= limit) or over):
+                    flooded = over
+                    killed, killed_at = True, now
+                    if orphaned:
+                        _kill_orphans(started)
+                    else:
+                        # A hang gets its stacks dumped before the kill; a flood is killed at once.
+                        _kill(ctl_w, b"k" if flooded or channel is None else b"d")
                 for key, _ in sel.select(timeout=0.05):
                     fd = key.fd
                     try:
@@ -219,7 +303,9 @@ class Sandbox:
                     elif fd == out_r:
                         capture.add(data)
                     else:
-                        readers[fd](data)
+                        channel_bytes += len(data)
+                        if channel_bytes <= 4 * self.output_budget:
+                            readers[fd](data)
         finally:
             sel.close()
             os.close(out_r)
@@ -227,9 +313,13 @@ class Sandbox:
             os.close(ctl_w)
             supervisor.stdout.close()
             supervisor.wait()
+            with _SUPERVISORS_LOCK:
+                _SUPERVISORS.discard(supervisor.pid)
         status = _parse_status(bytes(status_buf))
         if status is None:
-            # The supervisor itself was killed (the student can reach it in this tier).
+            # The supervisor itself was killed (the student can reach it in this tier): its
+            # orphans were re-parented to us (a subreaper); kill and reap them here.
+            _kill_orphans(started)
             return Outcome(None, True, capture.text(), capture.total > 2 * self.output_cap, flooded,
                            "the sandbox supervisor was killed")
         return Outcome(
@@ -238,21 +328,124 @@ class Sandbox:
         )
 
 
-def make_sandbox():
-    """The sandbox for this machine: the supervised POSIX tier, or the basic one on Windows.
+TIERS = ("linux", "portable", "basic")
 
-    ``GRADER_SANDBOX=basic`` picks the basic sandbox anywhere (tests use it to cover that path).
+
+def make_sandbox():
+    """The sandbox for this machine: the Linux tier where its probe passes, else the portable tier
+    (saying why in ``notes()``), else the basic one on Windows.
+
+    ``GRADER_SANDBOX=linux|portable|basic`` forces a tier; a forced Linux tier that does not work
+    here is a configuration error, not a silent fallback.
     """
-    if os.name != "posix" or os.environ.get("GRADER_SANDBOX") == "basic":
+    choice = os.environ.get("GRADER_SANDBOX", "").strip().lower()
+    if choice and choice not in (*TIERS, "auto"):
+        raise GraderError(f"GRADER_SANDBOX={choice!r}: expected one of {', '.join(TIERS)} (or unset)")
+    if os.name != "posix" or choice == "basic":
         from grader.basic_sandbox import BasicSandbox
 
         return BasicSandbox()
+    if choice == "portable":
+        return Sandbox()
+    if sys.platform.startswith("linux"):
+        from grader.linux_sandbox import LinuxSandbox
+
+        linux, why = LinuxSandbox.create()
+        if linux is not None:
+            return linux
+        if choice == "linux":
+            raise GraderError(f"GRADER_SANDBOX=linux, but the Linux sandbox does not work here: {why}")
+        portable = Sandbox()
+        portable.fallback = why
+        return portable
+    if choice == "linux":
+        raise GraderError("GRADER_SANDBOX=linux needs Linux")
     return Sandbox()
 
 
-def _kill(ctl_w: int) -> None:
+_SUPERVISORS: set[int] = set()
+_SUPERVISORS_LOCK = threading.Lock()
+_SUBREAPER: list[bool] = []
+
+
+def _become_subreaper() -> None:
+    """Make the grader a child subreaper (Linux, once): if a student kills a run's supervisor,
+    the run's processes come to us instead of init, and ``_kill_orphans`` can find them."""
+    if _SUBREAPER or not sys.platform.startswith("linux"):
+        return
+    _SUBREAPER.append(True)
     try:
-        os.write(ctl_w, b"k")
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
+def _kill_orphans(since: float) -> None:
+    """Kill and reap our children that are not supervisors and started after ``since``: the
+    orphans of a killed supervisor, with everything they started."""
+    me = os.getpid()
+    for _round in range(200):
+        table = _proc_table()
+        if table is None:
+            return
+        with _SUPERVISORS_LOCK:
+            keep = set(_SUPERVISORS)
+        strays = [pid for pid, (ppid, _state, started) in table.items()
+                  if ppid == me and pid not in keep and started >= since - 0.05]
+        if not strays:
+            return
+        doomed, todo = set(), list(strays)
+        while todo:
+            pid = todo.pop()
+            doomed.add(pid)
+            todo += [child for child, (ppid, _s, _t) in table.items() if ppid == pid and child not in doomed]
+        for pid in doomed:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        for pid in strays:
+            try:
+                os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                pass
+        time.sleep(0.01)
+
+
+def _uptime() -> float:
+    """Seconds since boot, the clock /proc gives process start times in (0.0 without /proc)."""
+    try:
+        with open("/proc/uptime") as fh:
+            return float(fh.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _proc_table() -> dict[int, tuple[int, str, float]] | None:
+    """{pid: (ppid, state, start time in seconds since boot)} from /proc (None where there is none)."""
+    try:
+        ticks = os.sysconf("SC_CLK_TCK")
+        entries = os.listdir("/proc")
+    except (OSError, ValueError):
+        return None
+    table = {}
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                rest = fh.read().rsplit(b")", 1)[1].split()
+            table[int(entry)] = (int(rest[1]), rest[0].decode(), int(rest[19]) / ticks)
+        except (OSError, IndexError, ValueError):
+            continue
+    return table
+
+
+def _kill(ctl_w: int, how: bytes = b"k") -> None:
+    try:
+        os.write(ctl_w, how)
     except OSError:
         pass
 

@@ -7,9 +7,17 @@ the command in a new process group with rlimits set between fork and exec, waits
 or for a kill request, then kills every descendant, round after round until none is left (a
 process that keeps re-forking cannot outrun it), and reports one JSON line.
 
-Protocol: argv[1] is a JSON spec ``{argv, cwd, env, limits, pass_fds, out_fd}``; fd 0 is the
-control pipe (``k`` or EOF = kill now: EOF also means the grader died); fd 1 receives the status
-line ``{"rc", "killed", "leftovers", "error"}``. The command's stdout and stderr go to ``out_fd``.
+Protocol: argv[1] is a JSON spec ``{argv, cwd, env, limits, pass_fds, out_fd}`` with optional
+``cgroup_procs`` (``cgroup.procs`` files the command joins before it starts: the Linux tier's
+per-run cgroups) and ``forensics_fd`` (one of ``pass_fds``: the hang-forensics pipe); fd 0 is the
+control pipe (``k`` or EOF = kill now: EOF also means the grader died; ``d`` = dump every
+process's stacks first, then kill); fd 1 receives the status line ``{"rc", "killed", "leftovers",
+"error", "dumped"}``. The command's stdout and stderr go to ``out_fd``.
+
+The dump: every descendant that has a handler for DUMP_SIGNAL (the sandboxed runner registers
+``faulthandler`` for it, and its children inherit or re-register it) gets the signal in turn,
+after a header line on the forensics pipe naming it, so each process's all-threads traceback
+lands in one piece. Processes without a handler are never signalled (the default action kills).
 """
 
 import json
@@ -21,6 +29,11 @@ import sys
 import time
 
 PR_SET_CHILD_SUBREAPER = 36
+DUMP_SIGNAL = signal.SIGRTMIN + 5
+"""Signal the sandboxed runner's faulthandler answers with all threads' tracebacks (grader.forensics)."""
+DUMP_HEADER = "\n@@grader-forensics pid={pid} ppid={ppid} name={name}\n"
+DUMP_PAUSE = 0.15
+DUMP_BUDGET = 2.5
 
 
 def set_subreaper():
@@ -35,11 +48,15 @@ def set_subreaper():
         return False
 
 
-def apply_limits(limits):
-    """Runs in the child between fork and exec: its own process group, then the rlimits."""
+def apply_limits(limits, cgroup_procs=()):
+    """Runs in the child between fork and exec: its own process group, its cgroups, the rlimits."""
     import resource
 
     os.setpgid(0, 0)
+    for path in cgroup_procs:
+        # Failing here fails the start: a run must never go ahead outside its cgroup.
+        with open(path, "w") as fh:
+            fh.write(str(os.getpid()))
     table = {
         "cpu": resource.RLIMIT_CPU,
         "data": resource.RLIMIT_DATA,
@@ -104,6 +121,49 @@ def descendants(root):
     return live, zombies
 
 
+def _status_fields(pid):
+    fields = {}
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                key, _, value = line.partition(":")
+                fields[key] = value.strip()
+    except OSError:
+        pass
+    return fields
+
+
+def dump_stacks(forensics_fd):
+    """Ask every descendant that handles DUMP_SIGNAL for its stacks, one at a time; return how many."""
+    if forensics_fd is None or proc_table() is None:
+        return 0
+    started, dumped = time.monotonic(), 0
+    live, _ = descendants(os.getpid())
+    bit = 1 << (int(DUMP_SIGNAL) - 1)
+    for pid in sorted(live):
+        if time.monotonic() - started > DUMP_BUDGET:
+            break
+        fields = _status_fields(pid)
+        try:
+            caught = int(fields.get("SigCgt", "0"), 16)
+        except ValueError:
+            continue
+        if not caught & bit:
+            continue
+        # Name it as the student sees it: its pid inside the sandbox's PID namespace.
+        inner = fields.get("NSpid", str(pid)).split()[-1]
+        parent = _status_fields(fields.get("PPid", "0")).get("NSpid", fields.get("PPid", "?")).split()
+        header = DUMP_HEADER.format(pid=inner, ppid=parent[-1] if parent else "?", name=fields.get("Name", "?"))
+        try:
+            os.write(forensics_fd, header.encode())
+            os.kill(pid, DUMP_SIGNAL)
+        except OSError:
+            continue
+        dumped += 1
+        time.sleep(DUMP_PAUSE)
+    return dumped
+
+
 def kill_tree(proc):
     """Kill the command's group and every descendant until none is left; return how many were live."""
     me = os.getpid()
@@ -136,9 +196,13 @@ def kill_tree(proc):
 
 def main():
     spec = json.loads(sys.argv[1])
-    status = {"rc": None, "killed": False, "leftovers": 0, "error": None}
+    status = {"rc": None, "killed": False, "leftovers": 0, "error": None, "dumped": 0}
     set_subreaper()
     out_fd = spec["out_fd"]
+    forensics_fd = spec.get("forensics_fd")
+    if forensics_fd is not None:
+        forensics_fd = os.dup(forensics_fd)  # our own copy, for the headers of a dump
+    cgroup_procs = spec.get("cgroup_procs") or []
     try:
         proc = subprocess.Popen(
             spec["argv"],
@@ -148,9 +212,9 @@ def main():
             stdout=out_fd,
             stderr=out_fd,
             pass_fds=tuple(spec["pass_fds"]),
-            preexec_fn=lambda: apply_limits(spec["limits"]),
+            preexec_fn=lambda: apply_limits(spec["limits"], cgroup_procs),
         )
-    except OSError as exc:
+    except (OSError, subprocess.SubprocessError) as exc:
         status["error"] = f"cannot start {spec['argv'][0]}: {exc}"
         os.write(1, (json.dumps(status) + "\n").encode())
         return
@@ -164,9 +228,13 @@ def main():
         readable, _, _ = select.select([0], [], [], 0.02)
         if readable:
             data = os.read(0, 64)
-            if not data or b"k" in data:
+            if b"d" in data:
+                status["dumped"] = dump_stacks(forensics_fd)
+            if not data or b"k" in data or b"d" in data:
                 status["killed"] = True
                 break
+    if forensics_fd is not None:
+        os.close(forensics_fd)
     status["leftovers"] = kill_tree(proc)
     status["rc"] = proc.returncode
     try:

@@ -6,6 +6,10 @@ is a deadlock waiting for the wrong interleaving. One thread running the transfe
 another can never deadlock, yet finds the cycle in well under a millisecond (research E3).
 Non-blocking and timed acquires add no edge: they cannot wait forever (Linux lockdep treats
 trylock the same way), so try-lock-with-back-off solutions are accepted.
+
+While a thread is blocked in ``acquire`` it is listed in a module-wide table (``waiting()``), so
+the hang forensics (``grader.sandboxed.hangdump``) can name who waits for which lock and who
+holds it when a test times out.
 """
 
 from __future__ import annotations
@@ -76,6 +80,16 @@ class LockGraph:
         )
 
 
+_WAITING: dict[int, tuple["RecordingLock", bool]] = {}
+"""Thread ident -> (the RecordingLock it is blocked on, whether the acquire has a time limit)."""
+
+
+def waiting() -> list[dict[str, object]]:
+    """Who waits for which lock right now: ``{"thread", "lock", "owner", "timed"}`` (thread idents)."""
+    return [{"thread": ident, "lock": lock.name, "owner": lock.owner, "timed": timed}
+            for ident, (lock, timed) in list(_WAITING.items())]
+
+
 class LockWaitTimeout(RuntimeError):
     """A blocking ``acquire()`` of a RecordingLock with a ``wait_limit`` waited that long."""
 
@@ -99,14 +113,25 @@ class RecordingLock:
         self._holder: list[RecordingLock] | None = None
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        ident = threading.get_ident()
         if blocking and timeout < 0:
             self.graph.record(self)
-            if self.wait_limit is not None:
-                got = self._lock.acquire(True, self.wait_limit)
-                if not got:
-                    raise LockWaitTimeout(self._stuck_message())
-            else:
-                got = self._lock.acquire()
+            _WAITING[ident] = (self, self.wait_limit is not None)
+            try:
+                if self.wait_limit is not None:
+                    got = self._lock.acquire(True, self.wait_limit)
+                    if not got:
+                        raise LockWaitTimeout(self._stuck_message())
+                else:
+                    got = self._lock.acquire()
+            finally:
+                _WAITING.pop(ident, None)
+        elif blocking:
+            _WAITING[ident] = (self, True)
+            try:
+                got = self._lock.acquire(blocking, timeout)
+            finally:
+                _WAITING.pop(ident, None)
         else:
             got = self._lock.acquire(blocking, timeout)
         if got:

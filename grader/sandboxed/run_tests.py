@@ -4,6 +4,9 @@ Reads the nonce and closes its pipe before any student code can run, runs pytest
 configuration (``-c /dev/null``: no ini file of the submission counts; entry-point plugins are off
 through PYTEST_DISABLE_PLUGIN_AUTOLOAD, so only the plugins named here load), and ends with
 ``os._exit``, so a leftover non-daemon thread or process cannot hang interpreter exit.
+
+With ``--forensics-fd`` (the POSIX tiers) every process of the run answers a stack-dump request
+and a test that times out sends a snapshot of its threads first (``grader.sandboxed.hangdump``).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--nonce-fd", type=int, help="pipe holding the run's nonce (POSIX sandbox)")
     parser.add_argument("--record-fd", type=int, help="pipe for the records (POSIX sandbox)")
     parser.add_argument("--connect", metavar="HOST:PORT", help="loopback socket for nonce and records (basic sandbox)")
+    parser.add_argument("--forensics-fd", type=int, help="pipe for stack dumps of hung tests (POSIX sandbox)")
     parser.add_argument("--rootdir", required=True)
     parser.add_argument("--student-dir", required=True)
     parser.add_argument("--timeout", type=float, required=True)
@@ -83,6 +87,9 @@ def open_channel(args: argparse.Namespace) -> tuple[str, Callable[[bytes], None]
 def main(argv: list[str] | None = None) -> None:
     args = parse(sys.argv[1:] if argv is None else argv)
     nonce, write = open_channel(args)
+    from grader.sandboxed import hangdump
+
+    hangdump.install(args.forensics_fd)
     import pytest
 
     from grader.perturb import apply_from_env
@@ -92,9 +99,10 @@ def main(argv: list[str] | None = None) -> None:
     from grader.sandboxed.reporter import Reporter
 
     reporter = Reporter(write, nonce)
+    plugins = [reporter, hangdump.timeout_plugin(reporter.send, args.forensics_fd)]
     rc = 3
     try:
-        rc = int(pytest.main(pytest_args(args), plugins=[reporter]))
+        rc = int(pytest.main(pytest_args(args), plugins=plugins))
     finally:
         try:
             reporter.send("end", rc=rc)
@@ -106,3 +114,9 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+elif __name__ == "__mp_main__":
+    # A spawned or forkserver child of the run re-imports this module under this name: have it
+    # answer stack-dump requests like the runner and its forked children.
+    from grader.sandboxed import hangdump as _hangdump
+
+    _hangdump.install_from_env()

@@ -1,0 +1,5 @@
+"""The reference answer (red-team canary 7f3a)."""
+
+
+def answer():
+    return 42
