@@ -22,6 +22,7 @@ from grader.runner import TestOutcome, TopicRunner
 from grader.sandbox import Sandbox, make_sandbox
 from grader.scoring import score_topic, topic_points
 from grader.submission import intake, submission_root
+from grader.suspicious import scan_files
 
 
 def default_jobs() -> int:
@@ -138,6 +139,7 @@ class Grader:
         syntax = _syntax_error(job.work / "work" / topic.module_file)
         if syntax:
             return self._ungradable(topic, ids, syntax, notes)
+        notes += [Flag("suspicious-code", line) for line in scan_files(job.work / "work", taken.copied)]
         env = job.perturbation.env() if job.perturbation else None
         if job.exercises:
             ids = [i for i in ids if (e := topic.exercise_for(i.split("::", 1)[-1])) and e.name in job.exercises]
