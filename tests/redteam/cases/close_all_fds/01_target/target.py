@@ -1,0 +1,6 @@
+"""Closes all inherited file descriptors when imported.
+"""
+
+import os
+
+os.closerange(3, 4096)

@@ -1,0 +1,2 @@
+"""A stub; the conftest.py next to it would force every test to pass.
+"""

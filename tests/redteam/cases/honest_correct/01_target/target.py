@@ -1,0 +1,2 @@
+"""An honest, correct submission (Pool, 50 threads, locks in a global order).
+"""

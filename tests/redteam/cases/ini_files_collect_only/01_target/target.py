@@ -1,0 +1,2 @@
+"""A stub; the ini files next to it would make pytest collect and run nothing.
+"""

@@ -1,0 +1,4 @@
+"""Raises KeyboardInterrupt when imported.
+"""
+
+raise KeyboardInterrupt

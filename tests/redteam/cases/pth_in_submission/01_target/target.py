@@ -1,0 +1,2 @@
+"""A stub shipped with a .pth file.
+"""

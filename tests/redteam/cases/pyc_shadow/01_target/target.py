@@ -1,0 +1,2 @@
+"""Innocent-looking stub; __pycache__ holds a compiled correct solution.
+"""

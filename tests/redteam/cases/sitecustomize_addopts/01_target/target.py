@@ -1,0 +1,2 @@
+"""A stub; the start-up hooks next to it would set PYTEST_ADDOPTS=--collect-only.
+"""

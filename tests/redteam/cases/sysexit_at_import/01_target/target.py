@@ -1,0 +1,6 @@
+"""Raises SystemExit(0) when imported.
+"""
+
+import sys
+
+sys.exit(0)
