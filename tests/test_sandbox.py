@@ -322,6 +322,11 @@ def test_grading_falls_back_and_flags_it(tmp_path):
     assert result["sandbox"] == "portable" and result["score"] == result["max_score"]
     assert [f["code"] for f in result["flags"]] == ["sandbox"]
     assert "bubblewrap" in result["flags"][0]["message"]
+    # A student's practice run names the tier but does not lecture about the host.
+    proc = subprocess.run([sys.executable, "-m", "grader", "--course", str(MINI / "course.yml"), "check",
+                           "02_other", "--format", "json"], capture_output=True, text=True, env=env, timeout=300)
+    result = json.loads(proc.stdout)
+    assert result["sandbox"] == "portable" and result["flags"] == []
 
 
 @needs_linux
