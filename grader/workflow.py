@@ -56,9 +56,14 @@ jobs:
           python-version: "3.12"
       - name: Install the grader
         run: python -m pip install ./course
+      # The Linux sandbox tier (SECURITY.md): bubblewrap, run by the grader as root so that student
+      # code runs as a dedicated unprivileged uid under a per-run cgroup. Without this step the
+      # grader falls back to the portable tier and says so in its output.
+      - name: Install the Linux sandbox
+        run: sudo apt-get update -qq && sudo apt-get install -y -qq bubblewrap
       - name: Grade
         id: grade
-        run: grader --course course/course.yml grade submission --github
+        run: sudo -E env "PATH=$PATH" grader --course course/course.yml grade submission --github
       - name: Report to GitHub Classroom
         if: always() && steps.grade.outputs.runners != ''
         uses: classroom-resources/autograding-grading-reporter@v1

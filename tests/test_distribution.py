@@ -88,6 +88,8 @@ def test_workflow_passes_actionlint(tmp_path):
     assert "classroom-resources/autograding-grading-reporter@v1" in text
     assert "steps.grade.outputs.runners" in text and "--github" in text
     assert "secrets.GRADER_TOKEN" in text
+    # The Linux tier on the hosted runner: bubblewrap, and the grader as root to drop to its own uid.
+    assert "apt-get install -y -qq bubblewrap" in text and 'sudo -E env "PATH=$PATH" grader' in text
 
 
 DEADLOCKING = """%%writefile basics.py
