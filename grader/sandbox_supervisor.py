@@ -188,7 +188,10 @@ def kill_tree(proc):
                 except ChildProcessError:
                     pass
         proc.poll()
-        if not live and proc.returncode is not None:
+        # Done only after a scan that found nothing at all: a zombie seen in this scan may have
+        # forked just before it died, after /proc was listed (a re-forking hydra does exactly
+        # that), and its child shows up only in the next scan.
+        if not live and not [pid for pid in zombies if pid != proc.pid] and proc.returncode is not None:
             break
         time.sleep(0.005 if _round < 20 else 0.05)
     return first or 0
