@@ -184,6 +184,12 @@ def _emit(args: argparse.Namespace, render_table: Callable[[bool], str], data: C
         return  # --github already printed the (fenced) table
     if args.out is not None:
         text = data() if args.format != "table" else render_table(False)
+        if args.out.exists() and not args.out.is_file():
+            # /dev/null, /dev/stdout, a FIFO: write through it. Replacing it would swap a device
+            # node for a regular file (as root, /dev/null itself).
+            with open(args.out, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            return
         tmp = args.out.with_name(args.out.name + ".tmp")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, args.out)
@@ -342,11 +348,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from grader import validate
     from grader.grading import Grader
 
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
     course = _load(args)
     _check_topics(course, args.topics)
     topics = [course.topic(t) for t in args.topics] if args.topics else list(course.topics)
-    verdicts, problems = validate.validate(course, Grader(course, jobs=args.jobs), topics, args.repeat,
-                                           perturb=args.perturb, seed=args.seed, only=args.only)
+    console = Console(stderr=True)
+    # A bar on a terminal only: a log file or CI gets the report and nothing else.
+    progress = Progress(TextColumn("validating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        TextColumn("ETA"), TimeRemainingColumn(), console=console, disable=not console.is_terminal)
+    with progress:
+        task = progress.add_task("validating", total=None)
+        verdicts, problems = validate.validate(
+            course, Grader(course, jobs=args.jobs), topics, args.repeat, perturb=args.perturb, seed=args.seed,
+            only=args.only, on_progress=lambda done, total: progress.update(task, completed=done, total=total))
     report = validate.report(verdicts, problems, args.repeat)
     _emit(args, lambda _color: _validate_table(report), lambda: json.dumps(report, indent=2) + "\n")
     return 0 if report["ok"] else 1

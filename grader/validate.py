@@ -15,7 +15,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from grader.course import Course, Topic
 from grader.grading import Grader, TopicJob
@@ -174,11 +174,13 @@ def module_text(course: Course, candidate: Candidate) -> str:
 
 
 def validate(course: Course, grader: Grader, topics: list[Topic], repeat: int, *, perturb: bool = False,
-             seed: int = 0, only: str | None = None) -> tuple[list[Verdict], list[str]]:
+             seed: int = 0, only: str | None = None,
+             on_progress: Callable[[int, int], None] = lambda _done, _total: None) -> tuple[list[Verdict], list[str]]:
     """Grade every candidate ``repeat`` times; return the verdicts and the problems found.
 
     With ``perturb``, run ``i`` uses ``Perturbation.from_seed(seed + i)`` for every candidate, so a
-    flaky (candidate, test) pair comes with the seed that reproduces it.
+    flaky (candidate, test) pair comes with the seed that reproduces it. ``on_progress(done, total)``
+    follows the gradings (a release check takes an hour).
     """
     problems = lint(course)
     chosen = [c for c in candidates(course, topics) if only is None or c.name == only]
@@ -208,10 +210,12 @@ def validate(course: Course, grader: Grader, topics: list[Topic], repeat: int, *
             return TopicResult(c.topic.id, c.topic.title, tuple(t for p in parts for t in p.tests),
                                tuple(f for p in parts for f in p.flags), next((p.message for p in parts if p.message), ""))
 
+        on_progress(0, len(units))
         with ThreadPoolExecutor(max_workers=grader.jobs) as pool:
-            for (verdict, i), result in zip(units, pool.map(grade, units)):
+            for done, ((verdict, i), result) in enumerate(zip(units, pool.map(grade, units)), 1):
                 verdict.runs.append(result)
                 verdict.perturbations.append(schedule[i])
+                on_progress(done, len(units))
     for verdict in verdicts:
         if verdict.candidate.kind in ("solution", "stub"):
             for test_id, info in verdict.classify().items():

@@ -196,6 +196,56 @@ def test_validate_reports_each_mutant_and_the_tests_that_caught_it():
     assert basics["mutation_score"] == 1.0
 
 
+def test_validate_shows_progress_on_a_terminal_only(tmp_path):
+    """A release check takes an hour: on a terminal it shows gradings done of the total."""
+    import pty
+    import select
+    import sys
+
+    from tests.conftest import ROOT
+
+    args = ["-m", "grader", "--course", str(MINI / "course.yml"), "validate", "--topic", "02_other",
+            "--repeat", "2", "--format", "json", "--out", str(tmp_path / "report.json")]
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(ROOT)
+        os.execv(sys.executable, [sys.executable, *args])
+    seen = b""
+    while select.select([fd], [], [], 120)[0]:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    text = seen.decode(errors="replace")
+    # 02_other has a solution, a stub and one mutant: 3 candidates x 2 runs.
+    assert "validating" in text and "6/6" in text and "━" in text, text[-500:]
+    quiet = run_grader(*args[2:])
+    assert quiet.returncode == 0 and "validating" not in quiet.stderr, quiet.stderr
+
+
+def test_out_may_be_a_fifo_or_device_and_stays_one(tmp_path):
+    """--out /dev/null (or a FIFO) is written through, never replaced by a regular file."""
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()))
+    reader.start()
+    proc = run_grader("--course", str(MINI / "course.yml"), "grade", str(MINI / "solutions"), "--topic", "02_other",
+                      "--format", "json", "--out", str(fifo), timeout=120)
+    reader.join(30)
+    assert proc.returncode == 0, proc.stderr
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert '"schema": "grader-result/1"' in received[0]
+
+
 def test_validate_fails_when_a_mutant_survives(tmp_path):
     import shutil
 
