@@ -246,6 +246,11 @@ class Sandbox:
                 start_new_session=True,
                 env={"PATH": env.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"},
             )
+        except OSError as exc:
+            # Out of processes or memory on the host: this run fails, the grading goes on.
+            for fd in (out_r, ctl_w):
+                os.close(fd)
+            return Outcome(None, False, "", False, False, f"cannot start the sandbox: {exc}")
         finally:
             for fd in (out_w, ctl_r, *pass_fds):
                 os.close(fd)

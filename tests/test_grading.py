@@ -298,3 +298,42 @@ def test_a_broken_hidden_test_file_costs_only_its_topic(tmp_path):
     assert topics["02_other"]["status"] == "error"
     assert "collecting test_other.py failed" in topics["02_other"]["message"]
     assert any(f["code"] == "manifest" for f in result["flags"])
+
+
+def test_pytest_stopping_before_any_test_is_reported_with_what_it_said(tmp_path):
+    """A pytest usage or internal error (exit code 2 to 4) before any test is not 'missing results':
+    the message carries pytest's own words (here: what a broken /dev/null made it say)."""
+    import json
+
+    from grader.runner import TopicRunner
+    from grader.sandbox import Outcome
+
+    said = "ERROR: Config file '/dev/null' has an unsupported format."
+
+    class Channel:
+        args: list = []
+
+        def __init__(self, nonce):
+            self.nonce = nonce
+
+        def close(self):
+            pass
+
+    class StopsAtOnce:
+        tier = "fake"
+
+        def channel(self, nonce):
+            self.last = Channel(nonce)
+            return self.last
+
+        def run(self, argv, *, cwd, env, channel, on_record, deadline, readable=()):
+            on_record(json.dumps({"nonce": channel.nonce, "event": "end", "rc": 4}).encode() + b"\n")
+            return Outcome(4, False, said + "\n", False, False)
+
+    test_file = tmp_path / "test_x.py"
+    test_file.write_text("def test_a():\n    pass\n")
+    report = TopicRunner(StopsAtOnce()).run(test_file, ["test_x.py::test_a"], tmp_path, timeout=5)
+    outcome = report.outcomes["test_x.py::test_a"]
+    assert outcome.outcome == "error"
+    assert outcome.message == f"pytest stopped with exit code 4 before running these tests: {said}"
+    assert [f.code for f in report.flags] == ["no-progress"]

@@ -343,3 +343,23 @@ def test_grading_reports_the_linux_tier():
     if os.environ.get("GRADER_SANDBOX") in ("portable", "basic"):
         pytest.skip("a tier is forced")
     assert result["sandbox"] == "linux" and result["score"] == result["max_score"]
+
+
+def test_a_host_out_of_processes_fails_the_run_not_the_grader(tmp_path, monkeypatch):
+    """fork() failing with EAGAIN (the host's process table is full) is one failed run with a
+    clear message, and no descriptor of it is left open."""
+    from grader import sandbox as sandbox_module
+    from grader.sandbox import PipeChannel
+
+    def no_fork(*_args, **_kwargs):
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(sandbox_module.subprocess, "Popen", no_fork)
+    before = set(os.listdir("/proc/self/fd"))
+    channel = PipeChannel("nonce")
+    outcome = Sandbox().run([sys.executable, "-c", "pass", *channel.args], cwd=str(tmp_path),
+                            env=clean_env(str(tmp_path), str(tmp_path), "t"), channel=channel)
+    channel.close()
+    assert outcome.error == "cannot start the sandbox: [Errno 11] Resource temporarily unavailable"
+    assert outcome.returncode is None and not outcome.killed
+    assert set(os.listdir("/proc/self/fd")) <= before
