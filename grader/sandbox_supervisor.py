@@ -32,7 +32,10 @@ PR_SET_CHILD_SUBREAPER = 36
 DUMP_SIGNAL = signal.SIGRTMIN + 5
 """Signal the sandboxed runner's faulthandler answers with all threads' tracebacks (grader.forensics)."""
 DUMP_HEADER = "\n@@grader-forensics pid={pid} ppid={ppid} name={name}\n"
-DUMP_PAUSE = 0.15
+DUMP_PAUSE = 0.05
+"""After a process took the signal: time for its handler to write (it writes at once, in C)."""
+DUMP_WAIT = 1.0
+"""Longest wait for one process to take the signal (a loaded machine may not schedule it at once)."""
 DUMP_BUDGET = 2.5
 
 
@@ -160,6 +163,18 @@ def dump_stacks(forensics_fd):
         except OSError:
             continue
         dumped += 1
+        # One process at a time, or dumps interleave under the wrong header: wait until the signal
+        # is no longer pending (taken), then give the handler a moment to write.
+        waited = time.monotonic()
+        while time.monotonic() - waited < DUMP_WAIT and time.monotonic() - started < DUMP_BUDGET:
+            now = _status_fields(pid)
+            try:
+                pending = int(now.get("SigPnd", "0"), 16) | int(now.get("ShdPnd", "0"), 16)
+            except ValueError:
+                break
+            if not now or not pending & bit:
+                break
+            time.sleep(0.01)
         time.sleep(DUMP_PAUSE)
     return dumped
 
