@@ -58,3 +58,25 @@ def solutions_source() -> dict[str, str]:
         "01_basics/basics.py": (MINI / "solutions/01_basics/basics.py").read_text(),
         "02_other/other.py": (MINI / "solutions/02_other/other.py").read_text(),
     }
+
+
+def run_on_a_terminal(argv: list[str], cwd: Path = ROOT, quiet_for: float = 60) -> tuple[int, str]:
+    """Run ``argv`` on a pseudo-terminal (progress bars show only there): exit code and all it printed."""
+    import pty
+    import select
+
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(cwd)
+        os.execv(argv[0], argv)
+    seen = b""
+    while select.select([fd], [], [], quiet_for)[0]:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), seen.decode(errors="replace")

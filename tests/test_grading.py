@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from tests.conftest import MINI, by_id, grade_json, processes_with, run_grader, write_submission
+from tests.conftest import MINI, by_id, grade_json, processes_with, run_grader, run_on_a_terminal, write_submission
 
 GOOD_OTHER = "def double(x):\n    return 2 * x\n"
 GOOD_BASICS = (MINI / "solutions/01_basics/basics.py").read_text()
@@ -198,30 +198,12 @@ def test_validate_reports_each_mutant_and_the_tests_that_caught_it():
 
 def test_validate_shows_progress_on_a_terminal_only(tmp_path):
     """A release check takes an hour: on a terminal it shows gradings done of the total."""
-    import pty
-    import select
     import sys
-
-    from tests.conftest import ROOT
 
     args = ["-m", "grader", "--course", str(MINI / "course.yml"), "validate", "--topic", "02_other",
             "--repeat", "2", "--format", "json", "--out", str(tmp_path / "report.json")]
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.chdir(ROOT)
-        os.execv(sys.executable, [sys.executable, *args])
-    seen = b""
-    while select.select([fd], [], [], 120)[0]:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0
-    text = seen.decode(errors="replace")
+    code, text = run_on_a_terminal([sys.executable, *args], quiet_for=120)
+    assert code == 0
     # 02_other has a solution, a stub and one mutant: 3 candidates x 2 runs.
     assert "validating" in text and "6/6" in text and "━" in text, text[-500:]
     quiet = run_grader(*args[2:])
