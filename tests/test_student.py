@@ -5,6 +5,7 @@ import pickle
 import pty
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -69,6 +70,9 @@ def test_watch_rechecks_on_save_and_stops_cleanly_on_ctrl_c(tmp_path):
     shutil.copytree(MINI, course)
     pid, fd = pty.fork()
     if pid == 0:  # the child: a student's terminal running grader watch
+        # A shell's background job inherits SIGINT ignored, and Python then keeps it ignored:
+        # give the child a terminal's default, whatever way this suite was started.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.chdir(course)
         os.execv(sys.executable, [sys.executable, "-m", "grader", "watch", "02_other"])
     seen = b""
