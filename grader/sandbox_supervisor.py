@@ -52,10 +52,18 @@ def set_subreaper():
 
 
 def apply_limits(limits, cgroup_procs=()):
-    """Runs in the child between fork and exec: its own process group, its cgroups, the rlimits."""
+    """Runs in the child between fork and exec: its own process group, its cgroups, the rlimits.
+
+    It also gives the run a terminal's signal dispositions: a grader started as a background job
+    (SIGINT, SIGQUIT) or under nohup (SIGHUP) has them ignored, an ignored signal stays ignored
+    across exec, and Python then never raises KeyboardInterrupt. The verdict must not depend on
+    how the grader was started.
+    """
     import resource
 
     os.setpgid(0, 0)
+    for name in ("SIGINT", "SIGQUIT", "SIGHUP"):
+        signal.signal(getattr(signal, name), signal.SIG_DFL)
     for path in cgroup_procs:
         # Failing here fails the start: a run must never go ahead outside its cgroup.
         with open(path, "w") as fh:

@@ -2,6 +2,7 @@
 (portable and Linux tiers alike), then what only the Linux tier adds, then the fallback."""
 
 import os
+import signal
 import socket
 import sys
 import textwrap
@@ -137,6 +138,25 @@ def test_environment_is_clean(tmp_path, monkeypatch, tier):
     outcome, _ = run(tmp_path, "import os\nprint(sorted(os.environ))\n", tier=tier)
     assert "GITHUB_TOKEN" not in outcome.output
     assert "PYTEST_DISABLE_PLUGIN_AUTOLOAD" in outcome.output
+
+
+def test_the_run_gets_a_terminals_signal_dispositions_however_the_grader_was_started(tmp_path, tier):
+    # A background job of a non-interactive shell ignores SIGINT and SIGQUIT, nohup ignores SIGHUP,
+    # and an ignored signal stays ignored across exec.
+    names = ("SIGINT", "SIGQUIT", "SIGHUP")
+    saved = {name: signal.signal(getattr(signal, name), signal.SIG_IGN) for name in names}
+    try:
+        outcome, _ = run(tmp_path, """
+            import signal
+            for name in ("SIGINT", "SIGQUIT", "SIGHUP"):
+                handler = signal.getsignal(getattr(signal, name))
+                print(name, getattr(handler, "__name__", None) or signal.Handlers(handler).name)
+        """, tier=tier)
+    finally:
+        for name, handler in saved.items():
+            signal.signal(getattr(signal, name), handler)
+    assert outcome.output.split("\n")[:3] == ["SIGINT default_int_handler", "SIGQUIT SIG_DFL", "SIGHUP SIG_DFL"], (
+        outcome.output)
 
 
 def test_a_command_that_cannot_start_is_reported(tmp_path, tier):
