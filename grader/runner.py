@@ -228,10 +228,10 @@ class TopicRunner:
             if run.end_rc is not None and run.end_rc not in (0, 1) and not progress:
                 # pytest itself stopped (usage or internal error, exit code 2 to 4) before any
                 # test ran: say what it printed, not that results went missing.
-                tail = _tail(outcome.output)
-                self._give_up(report, pending, f"pytest stopped with exit code {run.end_rc} before running "
-                                               f"these tests" + (f": {tail}" if tail else ""))
-                report.flags.append(Flag("no-progress", f"pytest exit code {run.end_rc}" + (f": {tail}" if tail else "")))
+                said = f": {tail}" if (tail := _tail(outcome.output)) else ""
+                self._give_up(report, pending,
+                              f"pytest stopped with exit code {run.end_rc} before running these tests{said}")
+                report.flags.append(Flag("no-progress", f"pytest exit code {run.end_rc}{said}"))
                 break
             if run.end_rc is not None and run.end_rc in (0, 1):
                 # pytest finished cleanly yet never reported these: something swallowed them. (An

@@ -175,12 +175,12 @@ def dump_stacks(forensics_fd):
         # is no longer pending (taken), then give the handler a moment to write.
         waited = time.monotonic()
         while time.monotonic() - waited < DUMP_WAIT and time.monotonic() - started < DUMP_BUDGET:
-            now = _status_fields(pid)
+            now = _status_fields(pid)  # empty once the process is gone: nothing pending
             try:
                 pending = int(now.get("SigPnd", "0"), 16) | int(now.get("ShdPnd", "0"), 16)
             except ValueError:
                 break
-            if not now or not pending & bit:
+            if not pending & bit:
                 break
             time.sleep(0.01)
         time.sleep(DUMP_PAUSE)

@@ -60,15 +60,26 @@ def solutions_source() -> dict[str, str]:
     }
 
 
-def run_on_a_terminal(argv: list[str], cwd: Path = ROOT, quiet_for: float = 60) -> tuple[int, str]:
-    """Run ``argv`` on a pseudo-terminal (progress bars show only there): exit code and all it printed."""
+def start_on_a_terminal(argv: list[str], cwd: Path = ROOT) -> tuple[int, int]:
+    """Start ``argv`` on a pseudo-terminal, as a user at a shell would: its pid and the terminal's fd."""
     import pty
-    import select
+    import signal
 
     pid, fd = pty.fork()
     if pid == 0:
+        # A shell's background job inherits SIGINT ignored, and Python then keeps it ignored: give
+        # the child a terminal's default, whatever way this suite was started.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.chdir(cwd)
         os.execv(argv[0], argv)
+    return pid, fd
+
+
+def run_on_a_terminal(argv: list[str], cwd: Path = ROOT, quiet_for: float = 60) -> tuple[int, str]:
+    """Run ``argv`` on a pseudo-terminal (progress bars show only there): exit code and all it printed."""
+    import select
+
+    pid, fd = start_on_a_terminal(argv, cwd)
     seen = b""
     while select.select([fd], [], [], quiet_for)[0]:
         try:

@@ -146,9 +146,9 @@ def test_the_run_gets_a_terminals_signal_dispositions_however_the_grader_was_sta
     names = ("SIGINT", "SIGQUIT", "SIGHUP")
     saved = {name: signal.signal(getattr(signal, name), signal.SIG_IGN) for name in names}
     try:
-        outcome, _ = run(tmp_path, """
+        outcome, _ = run(tmp_path, f"""
             import signal
-            for name in ("SIGINT", "SIGQUIT", "SIGHUP"):
+            for name in {names!r}:
                 handler = signal.getsignal(getattr(signal, name))
                 print(name, getattr(handler, "__name__", None) or signal.Handlers(handler).name)
         """, tier=tier)

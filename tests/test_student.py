@@ -2,10 +2,8 @@
 
 import os
 import pickle
-import pty
 import select
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -15,7 +13,7 @@ import pytest
 
 from grader.diagnose import explain
 from grader.probes.lockdep import LockGraph, RecordingLock
-from tests.conftest import MINI, run_grader
+from tests.conftest import MINI, run_grader, start_on_a_terminal
 
 
 @pytest.fixture
@@ -68,13 +66,7 @@ def test_hints_come_one_at_a_time_weakest_first(tmp_path):
 def test_watch_rechecks_on_save_and_stops_cleanly_on_ctrl_c(tmp_path):
     course = tmp_path / "course"
     shutil.copytree(MINI, course)
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: a student's terminal running grader watch
-        # A shell's background job inherits SIGINT ignored, and Python then keeps it ignored:
-        # give the child a terminal's default, whatever way this suite was started.
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        os.chdir(course)
-        os.execv(sys.executable, [sys.executable, "-m", "grader", "watch", "02_other"])
+    pid, fd = start_on_a_terminal([sys.executable, "-m", "grader", "watch", "02_other"], cwd=course)
     seen = b""
 
     def read_until(needle: bytes, timeout: float = 60) -> None:
