@@ -128,6 +128,7 @@ class Grader:
                 return self._ungradable(topic, [], collect_error, [Flag("manifest", collect_error)])
         taken = intake(job.root, topic, job.work / "work")
         notes = [Flag("ignored-file", note) for note in taken.notes]
+        notes += [Flag("symlink-refused", link) for link in taken.refused]
         if job.visible and not taken.missing and not _syntax_error(job.work / "work" / topic.module_file):
             # Visible tests may import the student's module at the top (plain pytest works that
             # way), so they are listed next to it; this is the student's own check.

@@ -126,8 +126,18 @@ def _materialize(name: str, dest: Path, token: str, port: int, canary: Path) -> 
         text = text.replace("@@MARKER@@", _marker(name, token)).replace("@@PORT@@", str(port))
         (target / entry.name).write_text(text.replace("@@CANARY@@", str(canary)))
     setup = meta.get("setup")
+    solutions = SOLUTION.parent.parent
     if setup == "symlink_to_solution":
         (target / "target.py").symlink_to(SOLUTION)
+    elif setup == "symlink_topic_folder":  # 01_target/ points at the solution's folder
+        shutil.rmtree(target)
+        target.symlink_to(SOLUTION.parent, target_is_directory=True)
+    elif setup == "symlink_exercises":  # a repository whose exercises/ points at the solutions
+        shutil.rmtree(target)
+        (dest / "exercises").symlink_to(solutions, target_is_directory=True)
+    elif setup == "symlink_submission":  # the student's whole folder points at the solutions
+        shutil.rmtree(dest)
+        dest.symlink_to(solutions, target_is_directory=True)
     elif setup == "pyc_shadow":
         _pyc_shadow(target / "target.py", SOLUTION)
 
