@@ -33,6 +33,8 @@ IDLE_LIMIT = 60.0
 """Seconds the run may go without any record (start-up, collection, between tests)."""
 MAX_LINE = 1 << 20
 """Longest record line accepted; a longer one is dropped (the channel is not a memory sink)."""
+MAX_MESSAGE = 2100
+"""Characters of a test's message taken from a record (the reporter sends at most 2,000)."""
 MAX_FORENSICS = 512 << 10
 
 
@@ -130,12 +132,16 @@ class _Run:
                 self.problems.append(("conflicting-record", f"{test_id} reported twice"))
                 self.results[test_id] = TestOutcome(test_id, "error", "reported twice: result rejected")
             else:
-                outcome, message = str(record.get("outcome")), str(record.get("message") or "")
+                # Capped here too: a record is student-reachable text (the nonce can be found in-process).
+                outcome, message = str(record.get("outcome"))[:20], str(record.get("message") or "")[:MAX_MESSAGE]
                 if outcome == "timeout":
                     message = _PYTEST_TIMEOUT.sub(_timeout_sentence, message)
                     message = "\n".join(filter(None, [message, self.explain_hang(test_id)]))
                 self.results[test_id] = TestOutcome(test_id, outcome, message, float(record.get("duration") or 0.0))
             self.current = None
+        elif event == "tampered":
+            what = str(record.get("what") or "")[:300]
+            self._problem("tampering", f"{test_id}: {what}; results from then on count as failed")
         elif event == "collected":
             self.collected = [str(i) for i in record.get("ids") or []]
         elif event == "collect_error":
