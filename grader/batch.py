@@ -3,7 +3,10 @@
 Each student's result is written to ``OUT/<student>.json`` atomically (a temporary file, then
 ``os.replace``) the moment their last topic is graded, so a batch killed at any point and run
 again grades only what is missing, and never leaves half a file. One broken submission (an
-unreadable zip, a missing folder) becomes that student's error result; the batch goes on.
+unreadable, encrypted or oddly compressed zip, a missing folder, anything that raises while it
+is taken in, graded or written) becomes that student's error result with a one-line message;
+the batch goes on. Files are named by a safe, length-capped, unique stem of the student's name
+(``file_stem``); the name itself is kept, as text, inside the results.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -26,18 +30,29 @@ from grader.course import Topic
 from grader.errors import GraderError
 from grader.grading import Grader, TopicJob
 from grader.report import json as json_report
+from grader.report import safe
 from grader.result import Flag, GradeResult, TopicResult
 from grader.scoring import topic_points
 from grader.submission import submission_root
 
 MAX_ZIP_BYTES = 64 << 20
 MAX_ZIP_MEMBERS = 2000
+MAX_STEM_BYTES = 100
+_SAFE_STEM = re.compile(r"[^\W_][\w.-]*")
+_ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 
 
 @dataclass(frozen=True)
 class Student:
     name: str
+    """The submission's name as text (undecodable bytes of a folder name shown as ``\\xff``)."""
     path: Path
+    stem: str = ""
+    """Its result files' name (``file_stem``); ``discover`` makes them unique in the class."""
+
+    def __post_init__(self) -> None:
+        if not self.stem:
+            object.__setattr__(self, "stem", file_stem(self.name))
 
     @property
     def is_zip(self) -> bool:
@@ -48,16 +63,54 @@ def discover(submissions: Path) -> list[Student]:
     """One student per subfolder (a folder of topic folders, or a repository clone) or ``.zip``."""
     if not submissions.is_dir():
         raise GraderError(f"{submissions}: not a folder of submissions")
-    students: dict[str, Student] = {}
+    students: dict[str, Path] = {}
     for entry in sorted(submissions.iterdir()):
         if entry.name.startswith((".", "_")):
             continue
         if entry.is_dir() or (entry.is_file() and entry.suffix == ".zip"):
-            name = entry.stem if entry.suffix == ".zip" else entry.name
+            name = display_name(entry.stem if entry.suffix == ".zip" else entry.name)
             if name in students:
-                raise GraderError(f"{submissions}: two submissions for {name!r} ({students[name].path.name}, {entry.name})")
-            students[name] = Student(name, entry)
-    return list(students.values())
+                raise GraderError(f"{submissions}: two submissions for {name!r} ({display_name(students[name].name)}, "
+                                  f"{display_name(entry.name)})")
+            students[name] = entry
+    stems = file_stems(list(students))
+    return [Student(name, path, stems[name]) for name, path in students.items()]
+
+
+def display_name(name: str) -> str:
+    """A file name as text that any writer accepts: bytes that were not UTF-8 (which Python keeps
+    as lone surrogates) become ``\\xff`` escapes. Control characters stay; reports escape them."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace") if os.name == "posix" else \
+        name.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def file_stem(name: str) -> str:
+    """A name fit for a file: ``name`` itself when it is word characters, dots and dashes of at
+    most ``MAX_STEM_BYTES`` bytes (UTF-8); otherwise its safe characters, capped, and a hash of
+    the whole name (never a leading dot, a newline, a slash or a name too long for a file)."""
+    if _SAFE_STEM.fullmatch(name) and len(name.encode("utf-8", "surrogatepass")) <= MAX_STEM_BYTES:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    slug = re.sub(r"[^\w.-]+", "_", name).strip("._-")
+    while len(slug.encode("utf-8", "surrogatepass")) > MAX_STEM_BYTES - 11:
+        slug = slug[:-1]
+    return f"{slug.rstrip('._-') or 'student'}-{digest}"
+
+
+def file_stems(names: list[str]) -> dict[str, str]:
+    """``file_stem`` of each name, made unique ignoring case (two names never share a file, even
+    on a case-insensitive disk) in a stable order: the same class always gets the same stems."""
+    taken: set[str] = set()
+    stems: dict[str, str] = {}
+    for name in sorted(names):
+        stem = base = file_stem(name)
+        number = 1
+        while stem.casefold() in taken:
+            number += 1
+            stem = f"{base}-{number}"
+        taken.add(stem.casefold())
+        stems[name] = stem
+    return stems
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -76,25 +129,39 @@ def in_shard(name: str, k: int, n: int) -> bool:
     return int(hashlib.sha256(name.encode()).hexdigest(), 16) % n == k - 1
 
 
-def result_path(out: Path, name: str) -> Path:
-    return out / f"{name}.json"
+def result_path(out: Path, stem: str) -> Path:
+    """``OUT/<stem>.json``; ``stem`` is a ``Student.stem`` (``file_stem`` of the name)."""
+    return out / f"{stem}.json"
 
 
 def write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    """Write through a temporary file and ``os.replace``. Its name is short whatever ``path``'s
+    is, and text a UTF-8 writer refuses (a lone surrogate) is written as U+FFFD, never raised."""
+    tmp = path.with_name(f".{path.name[:100]}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(text, encoding="utf-8", errors="replace")
     os.replace(tmp, path)
 
 
 def extract_zip(archive: Path, dest: Path) -> Path:
-    """Extract regular files only, refusing links, absolute or escaping paths and oversized archives."""
-    with zipfile.ZipFile(archive) as zf:
+    """Extract regular files only, refusing links, absolute or escaping paths, oversized archives,
+    encrypted files, compression methods Python cannot read and file names that are not UTF-8."""
+    try:
+        zf = zipfile.ZipFile(archive)
+    except UnicodeDecodeError:
+        raise GraderError(f"{archive.name}: a file name in the archive is not valid UTF-8; zip the files again "
+                          "with plain names") from None
+    with zf:
         members = zf.infolist()
         if len(members) > MAX_ZIP_MEMBERS:
             raise GraderError(f"{archive.name}: more than {MAX_ZIP_MEMBERS} files")
         if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
             raise GraderError(f"{archive.name}: more than {MAX_ZIP_BYTES >> 20} MiB uncompressed")
         for member in members:
+            if member.flag_bits & 0x1:
+                raise GraderError(f"{archive.name}: {member.filename!r} is encrypted; submit a zip without a password")
+            if member.compress_type not in _ZIP_METHODS:
+                raise GraderError(f"{archive.name}: {member.filename!r} uses compression method "
+                                  f"{member.compress_type}, which cannot be read; use plain zip (deflate)")
             target = (dest / member.filename).resolve()
             if member.filename.startswith("/") or not target.is_relative_to(dest.resolve()):
                 raise GraderError(f"{archive.name}: {member.filename!r} points outside the archive")
@@ -125,12 +192,14 @@ class Batch:
         self.out = out
         self.topics = topics or list(grader.course.topics)
         self.on_event = on_event or (lambda *_: None)
+        self.unwritten: list[tuple[str, str]] = []
+        """Students whose result could not be written at all, with why."""
         self._lock = threading.Lock()
 
     def run(self, students: list[Student], force: bool = False) -> list[str]:
         """Grade the students that have no result yet (all with ``force``); return the names graded."""
         self.out.mkdir(parents=True, exist_ok=True)
-        todo = [s for s in students if force or not result_path(self.out, s.name).exists()]
+        todo = [s for s in students if force or not result_path(self.out, s.stem).exists()]
         topics = self.topics
         total, done = len(todo), 0
         graded: list[str] = []
@@ -140,14 +209,14 @@ class Batch:
             units: list[tuple[_Pending, TopicJob]] = []
             for student in todo:
                 pending = _Pending(student, {}, len(topics), time.monotonic())
-                work = Path(tmp) / hashlib.sha256(student.name.encode()).hexdigest()[:16]
+                work = Path(tmp) / hashlib.sha256(student.stem.encode("utf-8", "surrogatepass")).hexdigest()[:16]
                 try:
                     root = self._root(student, work / "submission")
-                except (GraderError, OSError, zipfile.BadZipFile) as exc:
-                    self._finish(pending, self._broken(student, str(exc)))
+                except Exception as exc:  # noqa: BLE001 - whatever one submission raises, the class goes on
+                    self._finish(pending, self._broken(student, _one_line(exc)))
                     done += 1
                     graded.append(student.name)
-                    self.on_event("done", student, done, total)
+                    self._notify("done", student, done, total)
                     continue
                 units += [(pending, TopicJob(t, root, self.grader.course.path(t.hidden).resolve(), work / t.id))
                           for t in topics]
@@ -155,8 +224,8 @@ class Batch:
             def grade(unit: tuple[_Pending, TopicJob]) -> None:
                 nonlocal done
                 pending, job = unit
-                self.on_event("start", pending.student, done, total)
-                result = self.grader.grade_topic(job)
+                self._notify("start", pending.student, done, total)
+                result = self.grader.grade_topic(job)  # never raises: an internal error is the topic's result
                 with self._lock:
                     pending.results[job.topic.id] = result
                     pending.remaining -= 1
@@ -168,7 +237,7 @@ class Batch:
                     with self._lock:
                         done += 1
                         graded.append(pending.student.name)
-                    self.on_event("done", pending.student, done, total)
+                    self._notify("done", pending.student, done, total)
 
             with ThreadPoolExecutor(max_workers=self.grader.jobs) as pool:
                 list(pool.map(grade, units))
@@ -180,8 +249,14 @@ class Batch:
             return submission_root(extract_zip(student.path, dest))
         return submission_root(student.path)
 
-    def _broken(self, student: Student, why: str) -> GradeResult:
-        message = f"the submission could not be read: {why}"
+    def _notify(self, event: str, student: Student, done: int, total: int) -> None:
+        try:
+            self.on_event(event, student, done, total)
+        except Exception:  # noqa: BLE001 - a progress display that fails on one name must not stop the batch
+            pass
+
+    def _broken(self, student: Student, why: str, what: str = "the submission could not be read") -> GradeResult:
+        message = f"{what}: {why}"
         topics = tuple(
             TopicResult(t.id, t.title, (), (), message, max_points=float(topic_points(self.grader.course, t)))
             for t in self.topics
@@ -189,8 +264,27 @@ class Batch:
         return GradeResult(topics, self.grader.sandbox.tier, (Flag("unreadable-submission", message),))
 
     def _finish(self, pending: _Pending, result: GradeResult) -> None:
-        document = {"student": pending.student.name, **json_report.as_dict(result)}
-        write_atomic(result_path(self.out, pending.student.name), json.dumps(document, indent=2) + "\n")
+        """Write the student's result; if that fails, an error result in its place; if that fails too
+        (the disk is full), the student is listed in ``unwritten`` and the batch goes on."""
+        student = pending.student
+        try:
+            self._write(student, result)
+        except Exception as exc:  # noqa: BLE001 - one student's result, not the class's
+            try:
+                self._write(student, self._broken(student, _one_line(exc), "the result could not be written"))
+            except Exception as again:  # noqa: BLE001
+                with self._lock:
+                    self.unwritten.append((student.name, _one_line(again)))
+
+    def _write(self, student: Student, result: GradeResult) -> None:
+        document = {"student": student.name, **json_report.as_dict(result)}
+        write_atomic(result_path(self.out, student.stem), json.dumps(document, indent=2) + "\n")
+
+
+def _one_line(exc: BaseException) -> str:
+    """What went wrong, on one line a report can show (a one-line GraderError or OSError as it is)."""
+    text = str(exc) if isinstance(exc, (GraderError, OSError)) and str(exc) else f"{type(exc).__name__}: {exc}"
+    return safe.one_line(text, 300)
 
 
 def load_results(folders: list[Path]) -> dict[str, GradeResult]:

@@ -396,9 +396,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
                                TimeElapsedColumn, TimeRemainingColumn)
+    from rich.markup import escape
 
     from grader import batch
     from grader.grading import Grader
+    from grader.report.safe import one_line
 
     course = _load(args)
     _check_topics(course, args.topics)
@@ -407,7 +409,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         k, n = batch.parse_shard(args.shard)
         students = [s for s in students if batch.in_shard(s.name, k, n)]
     grader = Grader(course, jobs=args.jobs)
-    todo = sum(args.force or not batch.result_path(args.out, s.name).exists() for s in students)
+    todo = sum(args.force or not batch.result_path(args.out, s.stem).exists() for s in students)
     console = Console(stderr=True)
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
@@ -416,15 +418,20 @@ def cmd_batch(args: argparse.Namespace) -> int:
         task = progress.add_task("grading", total=todo)
 
         def on_event(event: str, student, done: int, total: int) -> None:
+            # The description is rich markup: a name like "[/]" must be text, and escapes must not reach the terminal.
+            name = escape(one_line(student.name, 60))
             if event == "start":
-                progress.update(task, description=f"grading {student.name}")
+                progress.update(task, description=f"grading {name}")
             else:
-                progress.update(task, completed=done, description=f"graded {student.name}")
+                progress.update(task, completed=done, description=f"graded {name}")
 
         topics = [course.topic(t) for t in args.topics] if args.topics else None
-        graded = batch.Batch(grader, args.out, on_event, topics).run(students, force=args.force)
+        runner = batch.Batch(grader, args.out, on_event, topics)
+        graded = runner.run(students, force=args.force)
     results = batch.load_results([args.out])
     _write_reports(args.out, {s.name: results[s.name] for s in students if s.name in results})
+    for name, why in runner.unwritten:
+        print(f"grader: warning: no result written for {one_line(name, 100)!r}: {why}", file=sys.stderr)
     skipped = len(students) - len(graded)
     print(f"batch: graded {len(graded)}, kept {skipped} earlier result(s), {len(students)} student(s) in "
           f"{args.out}", file=sys.stderr)
@@ -448,19 +455,42 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def _write_reports(out: Path, results: dict) -> None:
-    """gradebook.csv plus per-student feedback (Markdown, HTML) and JUnit XML."""
-    from grader.batch import write_atomic
-    from grader.report import gradebook
+    """gradebook.csv plus per-student feedback (Markdown, HTML) and JUnit XML, in files named by
+    ``batch.file_stems``. When a student's reports fail to render or write, they are written again
+    from the scores alone (no message, hint or flag text) with a ``grader-error`` flag saying why;
+    the others' reports are written whatever happens."""
+    from dataclasses import replace
+
+    from grader.batch import file_stems, write_atomic
+    from grader.report import gradebook, html, junit, markdown
+    from grader.report.safe import one_line
+    from grader.result import Flag
 
     for sub in ("feedback", "junit"):
         (out / sub).mkdir(parents=True, exist_ok=True)
+    stems = file_stems(list(results))
+    rows = {}
     for student, result in results.items():
-        from grader.report import html, junit, markdown
-
-        write_atomic(out / "feedback" / f"{student}.md", markdown.render(result, student))
-        write_atomic(out / "feedback" / f"{student}.html", html.render(result, student))
-        write_atomic(out / "junit" / f"{student}.xml", junit.render(result, name=student))
-    write_atomic(out / "gradebook.csv", gradebook.render(sorted(results.items())))
+        attempt = result
+        for last in (False, True):
+            try:
+                write_atomic(out / "feedback" / f"{stems[student]}.md", markdown.render(attempt, student))
+                write_atomic(out / "feedback" / f"{stems[student]}.html", html.render(attempt, student))
+                write_atomic(out / "junit" / f"{stems[student]}.xml", junit.render(attempt, name=student))
+                gradebook.render([(student, attempt)])
+                rows[student] = attempt
+                break
+            except Exception as exc:  # noqa: BLE001 - one student's reports never stop the class's
+                why = one_line(f"{type(exc).__name__}: {exc}", 300)
+                print(f"grader: warning: reports for {one_line(student, 100)!r}: {why}", file=sys.stderr)
+                if last:
+                    break
+                topics = tuple(replace(t, flags=(), message="report not shown" if t.message else "",
+                                       tests=tuple(replace(x, message="", hint="") for x in t.tests))
+                               for t in result.topics)
+                attempt = replace(result, topics=topics,
+                                  flags=(Flag("grader-error", f"the reports could not be written: {why}"),))
+    write_atomic(out / "gradebook.csv", gradebook.render(sorted(rows.items())))
 
 
 def cmd_gradescope(args: argparse.Namespace) -> int:
