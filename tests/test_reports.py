@@ -7,6 +7,8 @@ import json
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
+import pytest
+
 from grader.report import github, gradebook, gradescope, html, junit, markdown, table
 from grader.report import json as json_report
 from grader.result import Flag, GradeResult, Status, TestResult, TopicResult
@@ -247,3 +249,15 @@ def test_flags_are_capped_per_code_with_a_count_and_messages_are_capped():
     again = json_report.load(json.loads(json_report.render(result)))
     assert again.all_flags == capped, "capping what was read back changes nothing"
     assert table.render(result).count("flag [suspicious-code]") == MAX_FLAGS_PER_CODE + 1
+
+
+@pytest.mark.timeout(120)
+def test_sanitisers_stay_linear_on_1_mb_hostile_inputs():
+    """No pattern backtracks: a megabyte of unterminated escapes, command prefixes or formula
+    characters goes through every sanitiser (a catastrophic pattern would hit the timeout)."""
+    from grader.report import safe
+
+    for text in ("\x1b[" * 500_000, "\x1b]" * 500_000, "\x9d" * 1_000_000, "\n ::" * 250_000, "#" * 999_999 + "[",
+                 "\u200b" * 1_000_000, "=" * 1_000_000, "\ud800" * 1_000_000):
+        for clean in (safe.plain, safe.one_line, safe.cell, safe.markdown_inline, safe.workflow_safe):
+            clean(text).encode("utf-8")
