@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import stat
 import tempfile
@@ -177,6 +178,13 @@ def extract_zip(archive: Path, dest: Path) -> Path:
     return entries[0] if len(entries) == 1 and entries[0].is_dir() else dest
 
 
+def _work_name(student: Student) -> str:
+    """A student's work folder: a hash of the name (to find it when debugging) and a random part, so
+    that on a tier sharing one uid a classmate's code cannot guess the path of anyone else's files."""
+    digest = hashlib.sha256(student.stem.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"{digest}-{secrets.token_hex(8)}"
+
+
 @dataclass
 class _Pending:
     student: Student
@@ -204,12 +212,13 @@ class Batch:
         total, done = len(todo), 0
         graded: list[str] = []
         with tempfile.TemporaryDirectory(prefix="grader-batch-") as tmp:
+            os.chmod(tmp, 0o711)  # students' folders can be entered by their exact name, not listed
             if todo:
                 self.grader.prefetch_manifests([self.grader.course.path(t.hidden).resolve() for t in topics], Path(tmp))
             units: list[tuple[_Pending, TopicJob]] = []
             for student in todo:
                 pending = _Pending(student, {}, len(topics), time.monotonic())
-                work = Path(tmp) / hashlib.sha256(student.stem.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+                work = Path(tmp) / _work_name(student)
                 try:
                     root = self._root(student, work / "submission")
                 except Exception as exc:  # noqa: BLE001 - whatever one submission raises, the class goes on

@@ -108,7 +108,8 @@ def _marker(name: str, token: str) -> str:
 
 
 def _work_hash(name: str) -> str:
-    """The folder ``grader batch`` grades this student in (grader/batch.py names it so)."""
+    """The start of the folder ``grader batch`` grades this student in (grader/batch.py: the hash, then a
+    random part)."""
     return hashlib.sha256(name.encode()).hexdigest()[:16]
 
 
