@@ -15,7 +15,7 @@ import zipfile
 
 import pytest
 
-from tests.conftest import MINI, ROOT, run_grader, run_on_a_terminal
+from tests.conftest import MINI, ROOT, patched_zip, run_grader, run_on_a_terminal
 
 COURSE = ("--course", str(MINI / "course.yml"))
 DEADLOCK = (MINI / "solutions/01_basics/basics.py").read_text().replace(
@@ -196,34 +196,13 @@ BYTES_NAME = b"bytes\xffname"
 UNDECODABLE = (b"02_other/other.py", b"02_other/o\xff\xfeer.py")  # same length: the headers' offsets hold
 
 
-def patched_zip(flag_bits: int = 0, method: int | None = None, rename: tuple[bytes, bytes] | None = None) -> bytes:
-    """The mini course's solutions zipped, with the flags, compression method or a name patched in
-    every local and central header (what zipfile cannot write: encryption, method 99, bad UTF-8)."""
-    import io
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as zf:
-        for path in sorted((MINI / "solutions").rglob("*.py")):
-            zf.writestr(path.relative_to(MINI / "solutions").as_posix(), path.read_bytes())
-    data = bytearray(buffer.getvalue())
-    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
-        at = data.find(signature)
-        while at >= 0:
-            flags = int.from_bytes(data[at + offset:at + offset + 2], "little") | flag_bits
-            data[at + offset:at + offset + 2] = flags.to_bytes(2, "little")
-            if method is not None:
-                data[at + offset + 2:at + offset + 4] = method.to_bytes(2, "little")
-            at = data.find(signature, at + 4)
-    return bytes(data).replace(*rename) if rename else bytes(data)
-
-
 def hostile_class(subs):
     """One honest student and one of each kind that used to stop a batch."""
     subs.mkdir()
     shutil.copytree(MINI / "solutions", subs / "honest")
-    (subs / "encrypted.zip").write_bytes(patched_zip(flag_bits=0x1))
-    (subs / "method.zip").write_bytes(patched_zip(method=99))
-    (subs / "badname.zip").write_bytes(patched_zip(flag_bits=0x800, rename=UNDECODABLE))
+    (subs / "encrypted.zip").write_bytes(patched_zip(MINI / "solutions", flag_bits=0x1))
+    (subs / "method.zip").write_bytes(patched_zip(MINI / "solutions", method=99))
+    (subs / "badname.zip").write_bytes(patched_zip(MINI / "solutions", flag_bits=0x800, rename=UNDECODABLE))
     shutil.copytree(MINI / "solutions", subs / "surrogate")
     (subs / "surrogate" / "02_other" / "other.py").write_text(
         "def double(x):\n    raise ValueError('lone \\ud800 \\x1b[2J\\n::error::x')\n")
@@ -237,9 +216,9 @@ def test_extract_zip_refuses_encrypted_odd_methods_and_undecodable_names_with_on
     from grader import batch
     from grader.errors import GraderError
 
-    for name, data, why in (("enc.zip", patched_zip(flag_bits=0x1), "encrypted"),
-                            ("method.zip", patched_zip(method=99), "compression method 99"),
-                            ("bad.zip", patched_zip(flag_bits=0x800, rename=UNDECODABLE), "not valid UTF-8")):
+    for name, data, why in (("enc.zip", patched_zip(MINI / "solutions", flag_bits=0x1), "encrypted"),
+                            ("method.zip", patched_zip(MINI / "solutions", method=99), "compression method 99"),
+                            ("bad.zip", patched_zip(MINI / "solutions", flag_bits=0x800, rename=UNDECODABLE), "not valid UTF-8")):
         (tmp_path / name).write_bytes(data)
         dest = tmp_path / name.replace(".", "_")
         dest.mkdir()
