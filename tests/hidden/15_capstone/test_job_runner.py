@@ -276,6 +276,16 @@ class TestSubmitAndCollect:
         runner = make(job_runner, runners, 1)
         with pytest.raises(KeyError):
             runner.status(12345)
+        call = functools.partial(runner.outcome, 12345, timeout=0.5)
+        call.__name__ = "outcome"
+        try:
+            call_with_timeout(call, timeout=LIMIT)
+        except KeyError:
+            pass
+        except BaseException as exc:  # noqa: BLE001 - explained below
+            pytest.fail(f"outcome() of an unknown job id raised {exc!r}, expected KeyError at once", pytrace=False)
+        else:
+            pytest.fail("outcome() of an unknown job id returned instead of raising KeyError", pytrace=False)
         with pytest.raises(ValueError):
             job_runner.JobRunner(0)
 
@@ -396,6 +406,8 @@ class TestCancelJobs:
         assert (result.status, result.value) == (job_runner.DONE, 64), f"the job should finish normally, got {result!r}"
         assert runner.cancel(job) is False, "cancel() of a finished job should return False"
         assert runner.status(job) == job_runner.DONE
+        with pytest.raises(KeyError):
+            runner.cancel(job + 1000)  # an id submit() never returned
 
 
 class TestGracefulShutdown:
