@@ -58,6 +58,18 @@ class Caller:
         return not self.thread.is_alive()
 
 
+def call_zero_timeout(fn, what):
+    """Call fn(0); a hang means timeout=0 was treated as "no timeout"."""
+    try:
+        return call_with_timeout(fn, 0, timeout=HANG_LIMIT)
+    except pytest.fail.Exception:
+        pytest.fail(
+            f"{what}(0) blocked: a timeout of 0 means do not wait at all. Pass it on as it is; "
+            "`if timeout:` treats 0 like None (wait forever), test `timeout is None` instead",
+            pytrace=False,
+        )
+
+
 class TestTrafficLight:
     def test_starts_red(self, sp):
         light = sp.TrafficLight()
@@ -112,6 +124,13 @@ class TestTrafficLight:
         elapsed = time.monotonic() - start
         assert got is False
         assert 0.15 <= elapsed < 1.5, f"wait_green(0.2) on a red light returned after {elapsed:.2f} s"
+
+    def test_zero_timeout_does_not_wait(self, sp):
+        light = sp.TrafficLight()
+        got = call_zero_timeout(light.wait_green, "wait_green")
+        assert got is False, f"wait_green(0) on a red light should return False at once, got {got!r}"
+        light.go_green()
+        assert call_with_timeout(light.wait_green, 0, timeout=HANG_LIMIT) is True
 
     def test_no_timeout_waits_until_green(self, sp):
         light = sp.TrafficLight()
@@ -270,6 +289,13 @@ class TestMailbox:
         )
 
 
+    def test_zero_timeout(self, sp):
+        box = sp.Mailbox()
+        with pytest.raises(TimeoutError):
+            call_zero_timeout(box.get, "get")
+        call_with_timeout(box.put, "z", timeout=CALL_LIMIT)
+        assert call_with_timeout(box.get, 0, timeout=HANG_LIMIT) == "z"
+
     def test_get_without_timeout_waits(self, sp):
         box = sp.Mailbox()
         consumer = Caller(box.get)
@@ -365,6 +391,12 @@ class TestSlotPool:
             f"a SlotPool({size}) let {counter.peak} threads in at once: it should allow exactly {size} holders"
         )
 
+
+    def test_zero_timeout_does_not_wait(self, sp):
+        pool = sp.SlotPool(1)
+        assert call_with_timeout(pool.acquire, 0, timeout=HANG_LIMIT) is True, "acquire(0) on a free pool is True"
+        got = call_zero_timeout(pool.acquire, "acquire")
+        assert got is False, f"acquire(0) on a full pool should return False at once, got {got!r}"
 
     def test_acquire_without_timeout_waits(self, sp):
         pool = sp.SlotPool(1)
