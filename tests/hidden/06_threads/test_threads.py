@@ -172,14 +172,14 @@ class TestJoinAll:
         )
 
     def test_late_thread_gets_all_the_time_that_is_left(self, threads, release):
-        # the first thread finishes after 0.4 s, the nine others are already done: with timeout=2 the
-        # first join() may wait up to 2 s, not a share of it (2 / 10 = 0.2 s would be too short)
-        ts, _ = spy_threads([("late", 0.4)] + [(f"done-{i}", 0) for i in range(9)], release)
+        # the first thread finishes after 0.8 s, the 19 others are already done: with timeout=4 the
+        # first join() may wait up to 4 s, not a share of it (4 / 20 = 0.2 s would be too short)
+        ts, _ = spy_threads([("late", 0.8)] + [(f"done-{i}", 0) for i in range(19)], release)
         for t in ts[1:]:
             t.join(CALL_LIMIT)
-        got = call_with_timeout(threads.join_all, ts, 2.0, timeout=CALL_LIMIT)
+        got = call_with_timeout(threads.join_all, ts, 4.0, timeout=CALL_LIMIT + 4)
         assert got == [], (
-            f"the thread 'late' finished 0.4 s after the start, well within timeout=2, but join_all returned {got!r}: "
+            f"the thread 'late' finished 0.8 s after the start, well within timeout=4, but join_all returned {got!r}: "
             "one deadline for all threads; each join() gets all the time left until it, not timeout / len(threads)"
         )
 
@@ -290,7 +290,7 @@ class TestCallInThread:
             result = original(self, timeout)
             if threading.current_thread().name.startswith("caller-") and not self.is_alive():
                 try:
-                    after_join.wait(1.0)
+                    after_join.wait(3.0)
                 except threading.BrokenBarrierError:
                     pass
             return result
@@ -299,7 +299,7 @@ class TestCallInThread:
 
         def fn(i):
             try:
-                in_fn.wait(1.0)
+                in_fn.wait(3.0)
             except threading.BrokenBarrierError:
                 pass
             time.sleep(0.01 * (n - i))  # the last caller's fn finishes first
@@ -390,24 +390,59 @@ class TestDebouncer:
         assert got == 1
 
     def test_triggers_from_two_threads_at_once_give_one_call(self, threads, monkeypatch):
-        gate = threading.Barrier(2)
+        # Creating a Timer waits (2 s max) until the other trigger creates one too, or until the other
+        # trigger waits for a lock of the Debouncer: unlocked code is forced into the bad interleaving,
+        # locked code is not slowed down.
+        arrived = [0]
+        contended = threading.Event()
+        cond = threading.Condition()
         real_timer = threading.Timer
 
         class RendezvousTimer(real_timer):
-            """Creating the first two Timers waits (0.3 s max) until both triggers are creating one."""
-
             def __init__(self, *args, **kwargs):
-                try:
-                    gate.wait(0.3)
-                except threading.BrokenBarrierError:
-                    pass  # a lock made the other trigger wait: fine
+                with cond:
+                    arrived[0] += 1
+                    cond.notify_all()
+                    cond.wait_for(lambda: arrived[0] >= 2 or contended.is_set(), timeout=2.0)
                 super().__init__(*args, **kwargs)
+
+        class SignallingLock:
+            """Wraps the Debouncer's lock: tells the rendezvous when a thread has to wait for it."""
+
+            def __init__(self, inner) -> None:
+                self._inner = inner
+
+            def acquire(self, blocking=True, timeout=-1):
+                if self._inner.acquire(False):
+                    return True
+                if not blocking:
+                    return False
+                with cond:
+                    contended.set()
+                    cond.notify_all()
+                return self._inner.acquire(blocking, timeout)
+
+            def release(self):
+                self._inner.release()
+
+            def locked(self):
+                return self._inner.locked()
+
+            def __enter__(self):
+                return self.acquire()
+
+            def __exit__(self, *exc):
+                self.release()
 
         monkeypatch.setattr(threading, "Timer", RendezvousTimer)
         if isinstance(getattr(threads, "Timer", None), type):
             monkeypatch.setattr(threads, "Timer", RendezvousTimer)
         calls = Calls()
         d = threads.Debouncer(calls, 0.2)
+        lock_types = (type(threading.Lock()), type(threading.RLock()))
+        for name, value in list(vars(d).items()):
+            if isinstance(value, lock_types):
+                setattr(d, name, SignallingLock(value))
         start = threading.Barrier(2)
         errors: list[BaseException] = []
 

@@ -319,7 +319,7 @@ class Table:
         self.threads: dict[int, set] = {i: set() for i in range(self.n)}
         self.slow = slow_last_meal_of_0  # an Event: philosopher 0's last meal waits for it (0.5 s max)
         # optional: a function giving the philosopher threads running now; the first meal (of any
-        # philosopher) waits (1 s max) until all n philosopher threads have been started meanwhile
+        # philosopher) waits (3 s max) until all n philosopher threads have been started meanwhile
         self.running = running
         self.together: bool | None = None
         self._seen: set = set()
@@ -332,7 +332,7 @@ class Table:
             with self._lock:
                 self.problems.append(f"philosopher {i} ate without holding {', '.join(missing)}")
         if self.running is not None and self.together is None:
-            self.together = wait_until(self._all_started, 1.0)
+            self.together = wait_until(self._all_started, 3.0)
         if self.slow is not None and i == 0 and self.eaten[0] == self.meals - 1:
             self.slow.wait(0.5)
         with self._lock:
@@ -429,7 +429,7 @@ class TestDine:
         assert table.eaten == [2] * 4, f"each of the 4 philosophers should eat 2 times, got {table.eaten}"
         assert table.together, (
             "while the first philosopher ate its first meal, the other philosopher threads had not been started "
-            "within 1 s: start every thread first, then join them (start-join-start-join makes them eat one after "
+            "within 3 s: start every thread first, then join them (start-join-start-join makes them eat one after "
             "another)"
         )
 
