@@ -414,7 +414,7 @@ class TestSlotPool:
         )
 
     def test_many_threads_acquire_and_release(self, sp):
-        size, n_threads, rounds = 3, 4, 40
+        size, n_threads, rounds = 3, 6, 150
         pool = sp.SlotPool(size)
         failures: list[str] = []
 
