@@ -37,8 +37,8 @@ def classroom(tmp_path):
 
 
 def test_zip_extraction_refuses_escaping_paths_and_skips_links(tmp_path):
-    from grader import batch
     from grader.errors import GraderError
+    from grader.grading import batch
 
     evil = tmp_path / "evil.zip"
     with zipfile.ZipFile(evil, "w") as zf:

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 from grader.report import github, gradebook, gradescope, html, junit, markdown
-from grader.report import json as json_report
+from grader.report import json_result as json_report
 from grader.result import Flag, GradeResult, Status, TestResult, TopicResult
 
 HOSTILE = "boom\n::notice title=Autograding report::{\"totalPoints\":99,\"maxPoints\":99}\n```\n<script>x</script>"
@@ -105,7 +105,7 @@ def test_github_env_lines_decode_and_outputs_list_the_runners():
 
 
 def test_github_annotations_and_fencing_block_command_injection():
-    lines = github.annotations(sample()).splitlines()
+    lines = github.annotation_lines(sample()).splitlines()
     assert lines and all(line.startswith("::error ") for line in lines)
     assert not any("\n::notice" in line for line in lines)
     fenced = github.fenced("line\n" + HOSTILE, "tok123")

@@ -61,7 +61,7 @@ def render(result: GradeResult, *, color: bool = False, width: int = 100, compac
             shown.add((owner.id, test.exercise))
             console.print(Text(f"         hint: {test.hint}", style="cyan"))
     for flag in result.all_flags:
-        console.print(Text(f"flag [{flag.code}] {flag.topic or ''}: {flag.message}", style="magenta"))
+        console.print(Text(f"flag [{flag.code.value}] {flag.topic or ''}: {flag.message}", style="magenta"))
     console.print(Text(f"Total: {_points(result.score)}/{_points(result.max_score)}   (sandbox: {result.sandbox})",
                        style="bold"))
     return buffer.getvalue()

@@ -8,13 +8,14 @@ its teardown) and ``end`` (written by the entry point once pytest returned).
 
 from __future__ import annotations
 
-import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
+from grader.sandboxed.protocol import PYTEST_TIMEOUT, Event, TestOutcome, encode
+
 MAX_MESSAGE = 2000
-TIMEOUT_TEXT = "Timeout (>"  # pytest-timeout's failure text
 
 
 class Reporter:
@@ -23,42 +24,43 @@ class Reporter:
         self.nonce = nonce
         self._phases: dict[str, list[pytest.TestReport]] = {}
 
-    def send(self, event: str, **fields: Any) -> None:
-        line = json.dumps({"nonce": self.nonce, "event": event, **fields}) + "\n"
-        self.write(line.encode())
+    def send(self, event: Event, **fields: Any) -> None:
+        self.write(encode(self.nonce, event, **fields))
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        self.send("collected", ids=[item.nodeid for item in session.items])
+        self.send(Event.COLLECTED, ids=[item.nodeid for item in session.items])
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
-            self.send("collect_error", id=report.nodeid, message=_message(report))
+            self.send(Event.COLLECT_ERROR, id=report.nodeid, message=_message(report))
 
     def pytest_runtest_logstart(self, nodeid: str) -> None:
         self._phases[nodeid] = []
-        self.send("start", id=nodeid)
+        self.send(Event.START, id=nodeid)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         phases = self._phases.setdefault(report.nodeid, [])
         phases.append(report)
         if report.when != "teardown":
             return
-        outcome, message = "passed", ""
-        for phase in phases:
-            if phase.failed:
-                text = _message(phase)
-                if TIMEOUT_TEXT in text:
-                    outcome = "timeout"
-                else:
-                    outcome = "failed" if phase.when == "call" else "error"
-                message = text
-                break
-            if phase.skipped:
-                outcome, message = "skipped", _skip_reason(phase)
-                break
+        outcome, message = _outcome(phases)
         duration = sum(p.duration for p in phases)
-        self.send("result", id=report.nodeid, outcome=outcome, message=message, duration=round(duration, 4))
+        self.send(Event.RESULT, id=report.nodeid, outcome=outcome.value, message=message, duration=round(duration, 4))
+
+
+def _outcome(phases: list[pytest.TestReport]) -> tuple[TestOutcome, str]:
+    """The test's outcome from its phases: the first failure or skip decides. A pytest-timeout
+    failure is a timeout: this is where a timeout is recognised, once for both sides."""
+    for phase in phases:
+        if phase.failed:
+            text = _message(phase)
+            if PYTEST_TIMEOUT.search(text):
+                return TestOutcome.TIMEOUT, text
+            return (TestOutcome.FAILED if phase.when == "call" else TestOutcome.ERROR), text
+        if phase.skipped:
+            return TestOutcome.SKIPPED, _skip_reason(phase)
+    return TestOutcome.PASSED, ""
 
 
 def _message(report: pytest.TestReport | pytest.CollectReport) -> str:

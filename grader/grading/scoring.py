@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import re
-
 from grader.course import Course, Topic
-from grader.diagnose import explain
-from grader.result import Flag, Status, TestResult, TopicResult
-from grader.runner import TestOutcome
+from grader.grading.diagnose import explain
+from grader.grading.records import TestRun
+from grader.result import Flag, FlagCode, Status, TestResult, TopicResult
+from grader.sandboxed.protocol import TestOutcome
 
-_STATUS = {"passed": Status.PASSED, "failed": Status.FAILED, "error": Status.ERROR, "timeout": Status.TIMEOUT}
-_PYTEST_TIMEOUT = re.compile(r"Timeout \(>([0-9.]+)s\) from pytest-timeout\.?")
+_STATUS = {TestOutcome.PASSED: Status.PASSED, TestOutcome.FAILED: Status.FAILED, TestOutcome.ERROR: Status.ERROR,
+           TestOutcome.TIMEOUT: Status.TIMEOUT}
 
 
 def topic_points(course: Course, topic: Topic) -> int:
     return sum(course.points(e) for e in topic.exercises)
 
 
-def score_topic(course: Course, topic: Topic, manifest: list[str], outcomes: dict[str, TestOutcome],
+def score_topic(course: Course, topic: Topic, manifest: list[str], outcomes: dict[str, TestRun],
                 flags: list[Flag], message: str = "") -> TopicResult:
     """One TopicResult: each exercise's points are shared equally by the tests it selects."""
     flags = list(flags)
@@ -30,16 +29,16 @@ def score_topic(course: Course, topic: Topic, manifest: list[str], outcomes: dic
         else:
             by_exercise[exercise.name].append(test_id)
     if unassigned:
-        flags.append(Flag("unassigned-test", f"{len(unassigned)} test(s) belong to no exercise in course.yml "
+        flags.append(Flag(FlagCode.UNASSIGNED_TEST, f"{len(unassigned)} test(s) belong to no exercise in course.yml "
                           f"(worth 0 points), e.g. {unassigned[0]}"))
     for name, ids in by_exercise.items():
         if not ids and manifest:
-            flags.append(Flag("exercise-without-tests", f"exercise {name} selects no hidden test"))
+            flags.append(Flag(FlagCode.EXERCISE_WITHOUT_TESTS, f"exercise {name} selects no hidden test"))
     tests = []
     for test_id in manifest:
         exercise = topic.exercise_for(_name(test_id))
         share = course.points(exercise) / len(by_exercise[exercise.name]) if exercise else 0.0
-        outcome = outcomes.get(test_id) or TestOutcome(test_id, "error", message or "no result was reported")
+        outcome = outcomes.get(test_id) or TestRun(test_id, TestOutcome.ERROR, message or "no result was reported")
         status, text = _status(outcome)
         hint = ""
         if status is not Status.PASSED:
@@ -52,17 +51,11 @@ def score_topic(course: Course, topic: Topic, manifest: list[str], outcomes: dic
                        max_points=float(topic_points(course, topic)))
 
 
-def _status(outcome: TestOutcome) -> tuple[Status, str]:
-    if outcome.outcome == "skipped":
+def _status(outcome: TestRun) -> tuple[Status, str]:
+    if outcome.outcome is TestOutcome.SKIPPED:
         # A skip earns nothing: student code could call pytest.skip() itself.
         return Status.FAILED, f"the test was skipped ({outcome.message}); skipped tests earn no points"
-    status = _STATUS.get(outcome.outcome, Status.ERROR)
-    text = outcome.message
-    match = _PYTEST_TIMEOUT.search(text)
-    if match:
-        status = Status.TIMEOUT
-        text = f"did not finish within {float(match.group(1)):g} s and was stopped (a deadlock or a hang?)"
-    return status, text
+    return _STATUS[outcome.outcome], outcome.message
 
 
 def _name(test_id: str) -> str:

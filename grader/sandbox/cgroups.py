@@ -164,7 +164,7 @@ class Cgroups:
         return f"cgroup v{self.version} ({' + '.join(self.controllers)})"
 
     @classmethod
-    def probe(cls) -> tuple["Cgroups | None", str]:
+    def probe(cls) -> tuple[Cgroups | None, str]:
         """The usable layout, or None and why not."""
         v2_mount, v1_mounts = _mounts()
         v2_own, v1_own = _own_paths()

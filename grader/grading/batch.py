@@ -10,28 +10,25 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import stat
 import tempfile
-import threading
-import time
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from grader.course import Topic
 from grader.errors import GraderError
-from grader.grading import Grader, TopicJob
-from grader.report import json as json_report
-from grader.result import Flag, GradeResult, TopicResult
-from grader.scoring import topic_points
-from grader.submission import submission_root
-
-MAX_ZIP_BYTES = 64 << 20
-MAX_ZIP_MEMBERS = 2000
+from grader.fsutil import write_atomic
+from grader.grading import scheduler
+from grader.grading.grader import Grader
+from grader.grading.intake import submission_root
+from grader.grading.scoring import topic_points
+from grader.grading.steps import Suite, TopicJob
+from grader.report import json_result
+from grader.result import Flag, FlagCode, GradeResult, TopicResult
+from grader.settings import MAX_ZIP_BYTES, MAX_ZIP_MEMBERS
 
 
 @dataclass(frozen=True)
@@ -80,12 +77,6 @@ def result_path(out: Path, name: str) -> Path:
     return out / f"{name}.json"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def extract_zip(archive: Path, dest: Path) -> Path:
     """Extract regular files only, refusing links, absolute or escaping paths and oversized archives."""
     with zipfile.ZipFile(archive) as zf:
@@ -115,64 +106,62 @@ class _Pending:
     student: Student
     results: dict[str, TopicResult]
     remaining: int
-    started: float
+
+
+Event = Callable[[str, Student, int, int], None]
+"""``(event, student, done, total)``: ``start`` when one of a student's topics starts, ``done``
+when the student's result is written."""
 
 
 class Batch:
-    def __init__(self, grader: Grader, out: Path, on_event: Callable[[str, Student, int, int], None] | None = None,
-                 topics: list[Topic] | None = None):
+    def __init__(self, grader: Grader, out: Path, on_event: Event | None = None, topics: list[Topic] | None = None):
         self.grader = grader
         self.out = out
         self.topics = topics or list(grader.course.topics)
-        self.on_event = on_event or (lambda *_: None)
-        self._lock = threading.Lock()
+        self.on_event: Event = on_event or (lambda *_: None)
+        self.done = 0
+        self.total = 0
 
     def run(self, students: list[Student], force: bool = False) -> list[str]:
         """Grade the students that have no result yet (all with ``force``); return the names graded."""
         self.out.mkdir(parents=True, exist_ok=True)
         todo = [s for s in students if force or not result_path(self.out, s.name).exists()]
-        topics = self.topics
-        total, done = len(todo), 0
+        self.total, self.done = len(todo), 0
         graded: list[str] = []
         with tempfile.TemporaryDirectory(prefix="grader-batch-") as tmp:
-            if todo:
-                self.grader.prefetch_manifests([self.grader.course.path(t.hidden).resolve() for t in topics], Path(tmp))
-            units: list[tuple[_Pending, TopicJob]] = []
-            for student in todo:
-                pending = _Pending(student, {}, len(topics), time.monotonic())
+            units: list[scheduler.Unit[TopicResult]] = []
+            jobs: list[tuple[_Pending, TopicJob]] = []
+            for group, student in enumerate(todo):
                 work = Path(tmp) / hashlib.sha256(student.name.encode()).hexdigest()[:16]
                 try:
                     root = self._root(student, work / "submission")
                 except (GraderError, OSError, zipfile.BadZipFile) as exc:
-                    self._finish(pending, self._broken(student, str(exc)))
-                    done += 1
-                    graded.append(student.name)
-                    self.on_event("done", student, done, total)
+                    self._finish(_Pending(student, {}, 0), self._broken(student, str(exc)), graded)
                     continue
-                units += [(pending, TopicJob(t, root, self.grader.course.path(t.hidden).resolve(), work / t.id))
-                          for t in topics]
+                pending = _Pending(student, {}, len(self.topics))
+                for topic in self.topics:
+                    job = TopicJob(topic, root, Suite.HIDDEN.test_file(self.grader.course, topic), work / topic.id)
+                    jobs.append((pending, job))
+                    units.append(scheduler.Unit(topic.id, self._grading(pending, job), group))
 
-            def grade(unit: tuple[_Pending, TopicJob]) -> None:
-                nonlocal done
-                pending, job = unit
-                self.on_event("start", pending.student, done, total)
-                result = self.grader.grade_topic(job)
-                with self._lock:
-                    pending.results[job.topic.id] = result
-                    pending.remaining -= 1
-                    finished = pending.remaining == 0
-                if finished:
-                    ordered = tuple(pending.results[t.id] for t in topics)
-                    self._finish(pending, GradeResult(ordered, self.grader.sandbox.tier))
+            def on_done(index: int, result: TopicResult) -> None:
+                pending, job = jobs[index]
+                pending.results[job.topic.id] = result
+                pending.remaining -= 1
+                if pending.remaining == 0:
+                    ordered = tuple(pending.results[t.id] for t in self.topics)
+                    self._finish(pending, GradeResult(ordered, self.grader.sandbox.tier), graded)
                     shutil.rmtree(job.work.parent, ignore_errors=True)
-                    with self._lock:
-                        done += 1
-                        graded.append(pending.student.name)
-                    self.on_event("done", pending.student, done, total)
 
-            with ThreadPoolExecutor(max_workers=self.grader.jobs) as pool:
-                list(pool.map(grade, units))
+            scheduler.run(self.grader, units, Path(tmp), on_done=on_done)
         return graded
+
+    def _grading(self, pending: _Pending, job: TopicJob) -> Callable[[], TopicResult]:
+        def grade() -> TopicResult:
+            self.on_event("start", pending.student, self.done, self.total)
+            return self.grader.grade_topic(job)
+
+        return grade
 
     def _root(self, student: Student, dest: Path) -> Path:
         if student.is_zip:
@@ -186,11 +175,15 @@ class Batch:
             TopicResult(t.id, t.title, (), (), message, max_points=float(topic_points(self.grader.course, t)))
             for t in self.topics
         )
-        return GradeResult(topics, self.grader.sandbox.tier, (Flag("unreadable-submission", message),))
+        return GradeResult(topics, self.grader.sandbox.tier, (Flag(FlagCode.UNREADABLE_SUBMISSION, message),))
 
-    def _finish(self, pending: _Pending, result: GradeResult) -> None:
-        document = {"student": pending.student.name, **json_report.as_dict(result)}
+    def _finish(self, pending: _Pending, result: GradeResult, graded: list[str]) -> None:
+        """Write the student's result (the moment their last topic is graded) and say so."""
+        document = {"student": pending.student.name, **json_result.as_dict(result)}
         write_atomic(result_path(self.out, pending.student.name), json.dumps(document, indent=2) + "\n")
+        self.done += 1
+        graded.append(pending.student.name)
+        self.on_event("done", pending.student, self.done, self.total)
 
 
 def load_results(folders: list[Path]) -> dict[str, GradeResult]:
@@ -205,7 +198,7 @@ def load_results(folders: list[Path]) -> dict[str, GradeResult]:
             text = path.read_text(encoding="utf-8")
             try:
                 data = json.loads(text)
-                result = json_report.load(data)
+                result = json_result.load(data)
             except (ValueError, KeyError, TypeError) as exc:
                 raise GraderError(f"{path}: not a grader result ({exc})") from None
             name = str(data.get("student") or path.stem)

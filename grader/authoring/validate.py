@@ -12,17 +12,21 @@ from __future__ import annotations
 import ast
 import re
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
+from grader.authoring.perturb import Perturbation
+from grader.authoring.sync import strip_markers
 from grader.course import Course, Topic
-from grader.grading import Grader, TopicJob
-from grader.result import Status, TopicResult
-from grader.perturb import Perturbation
-from grader.sync import strip_markers
 from grader.errors import GraderError
+from grader.grading import durations, scheduler
+from grader.grading.grader import Grader
+from grader.grading.steps import Suite, TopicJob
+from grader.result import Status, TopicResult
 
 _LOSES = re.compile(r"^\s*Loses:\s*(.+?)\s*$", re.MULTILINE)
 
@@ -51,7 +55,7 @@ class Verdict:
         for result in self.runs:
             for test in result.tests:
                 outcomes.setdefault(test.id, []).append(test.status is Status.PASSED)
-        classes = {}
+        classes: dict[str, dict[str, Any]] = {}
         for test_id, passed in outcomes.items():
             if all(passed):
                 classes[test_id] = {"class": "stable-pass"}
@@ -104,7 +108,7 @@ class Verdict:
                 "message": result.message,
             })
         c = self.candidate
-        for entry, perturbation in zip(runs, self.perturbations):
+        for entry, perturbation in zip(runs, self.perturbations, strict=False):
             if perturbation is not None:
                 entry["perturbation"] = perturbation.describe()
         return {"kind": c.kind, "name": c.name, "file": str(c.path), "loses": list(c.loses),
@@ -115,11 +119,10 @@ def lint(course: Course) -> list[str]:
     """Problems with the course's files and metadata, one sentence each."""
     problems = []
     for topic in course.topics:
-        for relative in (f"solutions/{topic.folder}/{topic.module_file}",
-                         f"exercises/{topic.folder}/{topic.module_file}",
-                         f"exercises/{topic.folder}/README.md", topic.visible, topic.hidden):
-            if not course.path(relative).is_file():
-                problems.append(f"{topic.id}: {relative} is missing")
+        for path in (course.solution(topic), course.stub(topic), course.lesson(topic), course.visible_tests(topic),
+                     course.hidden_tests(topic)):
+            if not path.is_file():
+                problems.append(f"{topic.id}: {path.relative_to(course.root).as_posix()} is missing")
         for exercise in topic.exercises:
             if not exercise.hints:
                 problems.append(f"{topic.id}: exercise {exercise.name} has no hints")
@@ -137,7 +140,7 @@ def lint(course: Course) -> list[str]:
 
 
 def mutant_files(course: Course, topic: Topic) -> list[Path]:
-    folder = course.path(f"tests/mutants/{topic.folder}")
+    folder = course.mutants_dir(topic)
     return sorted(p for p in folder.glob("*.py") if not p.name.startswith("_")) if folder.is_dir() else []
 
 
@@ -155,8 +158,8 @@ def read_mutant(path: Path) -> tuple[tuple[str, ...], str]:
 def candidates(course: Course, topics: list[Topic]) -> list[Candidate]:
     found = []
     for topic in topics:
-        found.append(Candidate(topic, "solution", "solution", course.path(f"solutions/{topic.folder}/{topic.module_file}")))
-        found.append(Candidate(topic, "stub", "stub", course.path(f"exercises/{topic.folder}/{topic.module_file}")))
+        found.append(Candidate(topic, "solution", "solution", course.solution(topic)))
+        found.append(Candidate(topic, "stub", "stub", course.stub(topic)))
         for path in mutant_files(course, topic):
             loses, description = read_mutant(path)
             found.append(Candidate(topic, "mutant", path.stem, path, loses, description))
@@ -168,7 +171,7 @@ def module_text(course: Course, candidate: Candidate) -> str:
     text = candidate.path.read_text(encoding="utf-8")
     if candidate.kind != "mutant":
         return text
-    solution = course.path(f"solutions/{candidate.topic.folder}/{candidate.topic.module_file}")
+    solution = course.solution(candidate.topic)
     overlay = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("from __future__"))
     return f"{strip_markers(solution.read_text(encoding='utf-8'))}\n\n# --- mutant: {candidate.name} ---\n{overlay}"
 
@@ -180,49 +183,73 @@ def validate(course: Course, grader: Grader, topics: list[Topic], repeat: int, *
 
     With ``perturb``, run ``i`` uses ``Perturbation.from_seed(seed + i)`` for every candidate, so a
     flaky (candidate, test) pair comes with the seed that reproduces it. ``on_progress(done, total)``
-    follows the gradings (a release check takes an hour).
+    follows the gradings (a release check takes an hour). The solutions' grading times go to the
+    course's durations file, so later gradings start the longest topics first.
     """
     problems = lint(course)
     chosen = [c for c in candidates(course, topics) if only is None or c.name == only]
     if only is not None and not chosen:
         raise GraderError(f"--only {only}: no solution, stub or mutant of that name in the chosen topics")
     verdicts = [Verdict(c) for c in chosen]
+    schedule = [Perturbation.from_seed(seed + i) if perturb else None for i in range(repeat)]
+    plan = [(v, i) for i in range(repeat) for v in verdicts]
+    seconds: dict[str, float] = {}
+    lock = threading.Lock()
     with tempfile.TemporaryDirectory(prefix="grader-validate-") as tmp:
-        grader.prefetch_manifests([course.path(t.hidden).resolve() for t in topics], Path(tmp))
-        units = [(v, i) for i in range(repeat) for v in verdicts]
-        schedule = [Perturbation.from_seed(seed + i) if perturb else None for i in range(repeat)]
+        def grade(verdict: Verdict, i: int) -> TopicResult:
+            started = time.monotonic()
+            result = _grade_candidate(course, grader, verdict.candidate, Path(tmp), i, schedule[i])
+            if verdict.candidate.kind == "solution" and not perturb:
+                with lock:
+                    seconds[verdict.candidate.topic.id] = max(seconds.get(verdict.candidate.topic.id, 0.0),
+                                                              time.monotonic() - started)
+            return result
 
-        def grade(unit: tuple[Verdict, int]) -> TopicResult:
-            verdict, i = unit
-            c = verdict.candidate
-            root = Path(tmp) / f"{c.topic.id}-{c.kind}-{c.name}-{i}"
-            (root / "sub" / c.topic.folder).mkdir(parents=True)
-            if c.path.is_file():
-                (root / "sub" / c.topic.folder / c.topic.module_file).write_text(module_text(course, c))
-            hidden = course.path(c.topic.hidden).resolve()
-            if c.kind != "mutant" or not c.loses:
-                return grader.grade_topic(TopicJob(c.topic, root / "sub", hidden, root / "run", schedule[i]))
-            # A mutant only has to lose points in the exercises it names: run just their tests,
-            # one exercise at a time, each stopping at its first failure.
-            parts = [grader.grade_topic(TopicJob(c.topic, root / "sub", hidden, root / f"run-{name}", schedule[i],
-                                                 exercises=(name,)))
-                     for name in c.loses]
-            return TopicResult(c.topic.id, c.topic.title, tuple(t for p in parts for t in p.tests),
-                               tuple(f for p in parts for f in p.flags), next((p.message for p in parts if p.message), ""))
+        units = [scheduler.Unit(v.candidate.topic.id, lambda v=v, i=i: grade(v, i)) for v, i in plan]  # type: ignore[misc]
+        done = 0
+
+        def finished(_index: int, _result: TopicResult) -> None:
+            nonlocal done
+            done += 1
+            on_progress(done, len(units))
 
         on_progress(0, len(units))
-        with ThreadPoolExecutor(max_workers=grader.jobs) as pool:
-            for done, ((verdict, i), result) in enumerate(zip(units, pool.map(grade, units)), 1):
-                verdict.runs.append(result)
-                verdict.perturbations.append(schedule[i])
-                on_progress(done, len(units))
+        results = scheduler.run(grader, units, Path(tmp), on_done=finished)
+    for (verdict, i), result in zip(plan, results, strict=True):
+        verdict.runs.append(result)
+        verdict.perturbations.append(schedule[i])
+    if only is None:
+        durations.record(course.durations_file, seconds)
+    return verdicts, problems + _flaky(verdicts)
+
+
+def _grade_candidate(course: Course, grader: Grader, c: Candidate, tmp: Path, i: int,
+                     perturbation: Perturbation | None) -> TopicResult:
+    root = tmp / f"{c.topic.id}-{c.kind}-{c.name}-{i}"
+    (root / "sub" / c.topic.folder).mkdir(parents=True)
+    if c.path.is_file():
+        (root / "sub" / c.topic.folder / c.topic.module_file).write_text(module_text(course, c))
+    hidden = Suite.HIDDEN.test_file(course, c.topic)
+    if c.kind != "mutant" or not c.loses:
+        return grader.grade_topic(TopicJob(c.topic, root / "sub", hidden, root / "run", perturbation))
+    # A mutant only has to lose points in the exercises it names: run just their tests, one
+    # exercise at a time, each stopping at its first failure.
+    parts = [grader.grade_topic(TopicJob(c.topic, root / "sub", hidden, root / f"run-{name}", perturbation,
+                                         exercises=(name,)))
+             for name in c.loses]
+    return TopicResult(c.topic.id, c.topic.title, tuple(t for p in parts for t in p.tests),
+                       tuple(f for p in parts for f in p.flags), next((p.message for p in parts if p.message), ""))
+
+
+def _flaky(verdicts: list[Verdict]) -> list[str]:
+    problems = []
     for verdict in verdicts:
         if verdict.candidate.kind in ("solution", "stub"):
             for test_id, info in verdict.classify().items():
                 if info["class"] == "flaky":
                     problems.append(f"{verdict.candidate.topic.id}: {test_id} is flaky on the {verdict.candidate.kind} "
                                     f"({info['failed_runs']}/{info['runs']} runs failed; reproduce: {info['reproduce']})")
-    return verdicts, problems
+    return problems
 
 
 def report(verdicts: list[Verdict], problems: list[str], repeat: int) -> dict[str, Any]:

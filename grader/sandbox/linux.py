@@ -13,11 +13,11 @@ On top of the portable tier (supervisor, deadline, bounded output, rlimits, clea
   concurrent run, so RLIMIT_NPROC counts that run's tasks and nothing else), with no-new-privs,
   no capabilities and an empty bounding set. bwrap itself runs as root (it must: the interpreter
   may live under /root, mode 0700) and ``setpriv`` drops privileges inside the new root;
-- a cgroup per run (``grader.cgroups``) capping memory summed over every process and the number
+- a cgroup per run (``grader.sandbox.cgroups``) capping memory summed over every process and the number
   of tasks, where this host lets the grader create one.
 
 ``LinuxSandbox.create()`` probes all of this once per process with a trivial sandboxed command;
-``grader.sandbox.make_sandbox`` falls back to the portable tier, saying why, when it fails.
+``grader.sandbox.choose.make_sandbox`` falls back to the portable tier, saying why, when it fails.
 """
 
 from __future__ import annotations
@@ -32,20 +32,21 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Callable, Iterator, Mapping, Sequence
 
 import grader
-from grader.cgroups import Cgroups
-from grader.sandbox import Limits, Outcome, PipeChannel, Sandbox
+from grader import settings
+from grader.sandbox.base import Channel, Deadline, Limits, OnRecord, Outcome
+from grader.sandbox.cgroups import Cgroups
+from grader.sandbox.portable import PortableSandbox, pipe_channel
 
-TIER = "linux"
-UID_BASE = int(os.environ.get("GRADER_SANDBOX_UID", "1944000000"))
-"""First uid of the range reserved for sandboxed runs (override with GRADER_SANDBOX_UID)."""
+UID_BASE = int(settings.env("GRADER_SANDBOX_UID"))
+"""First uid of the range reserved for sandboxed runs."""
 UID_SLOTS = 64
 """Concurrent runs with a uid of their own; more runs wait for a free one."""
 INSIDE_TMP = "/tmp"
-_PROBE_CACHE: dict[tuple, tuple["LinuxSandbox | None", str]] = {}
+_PROBE_CACHE: dict[tuple, tuple[LinuxSandbox | None, str]] = {}
 
 
 class _UidPool:
@@ -97,11 +98,11 @@ class Tools:
     """Present and used only when the grader is root: drops to the run's uid inside the sandbox."""
 
 
-class LinuxSandbox(Sandbox):
-    tier = TIER
+class LinuxSandbox(PortableSandbox):
+    tier = "linux"
 
     def __init__(self, tools: Tools, cgroups: Cgroups | None = None, limits: Limits = Limits(),
-                 output_cap: int = 32 << 10, output_budget: int = 8 << 20, cgroup_note: str = "") -> None:
+                 output_cap: int | None = None, output_budget: int | None = None, cgroup_note: str = "") -> None:
         super().__init__(limits, output_cap, output_budget)
         self.tools = tools
         self.cgroups = cgroups
@@ -141,8 +142,7 @@ class LinuxSandbox(Sandbox):
             parts.append(f"{self.cgroups.describe()}: {', '.join(limits)} per run")
         else:
             parts.append(f"no cgroup ({self.cgroup_note or 'not available'})")
-        parts.append(f"rlimits: DATA {self.limits.data_bytes >> 20} MiB per process, FSIZE "
-                     f"{self.limits.file_bytes >> 20} MiB, NOFILE {self.limits.open_files}, CPU {self.limits.cpu_seconds} s")
+        parts.append(self.limits.describe())
         return "; ".join(parts)
 
     def notes(self) -> list[str]:
@@ -160,17 +160,10 @@ class LinuxSandbox(Sandbox):
 
     # -- running -------------------------------------------------------------------------------
 
-    def run(
-        self,
-        argv: Sequence[str],
-        *,
-        cwd: str,
-        env: Mapping[str, str],
-        channel: PipeChannel | None = None,
-        on_record: Callable[[bytes], None] = lambda _data: None,
-        deadline: Callable[[], float | None] = lambda: None,
-        readable: Sequence[str] = (),
-    ) -> Outcome:
+    def run(self, argv: Sequence[str], *, cwd: str, env: Mapping[str, str], channel: Channel | None = None,
+            on_record: OnRecord = lambda _data: None, deadline: Deadline = lambda: None,
+            readable: Sequence[str] = ()) -> Outcome:
+        pipes = pipe_channel(channel)
         with contextlib.ExitStack() as stack:
             uid = stack.enter_context(self.uids.take()) if self.uids else None
             cgroup = None
@@ -178,23 +171,23 @@ class LinuxSandbox(Sandbox):
                 try:
                     cgroup = self.cgroups.create(self.limits.memory_bytes, self.limits.tasks)
                 except OSError as exc:
-                    for fd in channel.pass_fds if channel else ():
+                    for fd in pipes.pass_fds if pipes else ():
                         os.close(fd)  # as a started run would have
-                    return Outcome(None, False, "", False, False, f"cannot create the run's cgroup: {exc}")
+                    return Outcome.not_started(f"cannot create the run's cgroup: {exc}")
                 stack.callback(cgroup.remove)
             etc = Path(tempfile.mkdtemp(prefix="grader-etc-"))
             stack.callback(shutil.rmtree, etc, True)
             _write_etc(etc, uid)
-            if uid is not None and channel is not None:
+            if uid is not None and pipes is not None:
                 # Spawned children reopen the forensics pipe through /proc, which checks the
                 # pipe's owner: make it the run's uid (the record pipe stays the grader's).
-                os.fchown(channel.forensics_w, uid, uid)
+                os.fchown(pipes.forensics_w, uid, uid)
             command = self.command(argv, cwd=cwd, env=env, readable=readable, uid=uid, etc=etc)
             limits = dict(self.limits.as_spec())
             if uid is not None:
                 limits["nproc"] = self.limits.tasks  # counts this run's uid only, so it means something
-            outcome = self._supervise(command, "/", {"PATH": "/usr/bin:/bin"}, channel, on_record, deadline, limits,
-                                      {"cgroup_procs": cgroup.procs_files if cgroup else []})
+            outcome = self.supervise(command, "/", {"PATH": "/usr/bin:/bin"}, pipes, on_record, deadline, limits,
+                                     {"cgroup_procs": cgroup.procs_files if cgroup else []})
             rc = outcome.returncode
             if rc is not None and 128 < rc < 128 + 65:
                 # bwrap's PID 1 reports a command killed by signal N as exit code 128 + N.
@@ -253,16 +246,16 @@ class LinuxSandbox(Sandbox):
     # -- the probe -----------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, limits: Limits = Limits()) -> tuple["LinuxSandbox | None", str]:
+    def create(cls, limits: Limits = Limits()) -> tuple[LinuxSandbox | None, str]:
         """A working Linux sandbox for this host, or None and the reason (probed once per process)."""
-        bwrap = os.environ.get("GRADER_BWRAP") or shutil.which("bwrap")
+        bwrap = settings.env("GRADER_BWRAP") or shutil.which("bwrap")
         key = (bwrap, limits, os.geteuid())
         if key not in _PROBE_CACHE:
             _PROBE_CACHE[key] = cls._probe(bwrap, limits)
         return _PROBE_CACHE[key]
 
     @classmethod
-    def _probe(cls, bwrap: str | None, limits: Limits) -> tuple["LinuxSandbox | None", str]:
+    def _probe(cls, bwrap: str | None, limits: Limits) -> tuple[LinuxSandbox | None, str]:
         if not sys.platform.startswith("linux"):
             return None, "not Linux"
         if not bwrap or not os.access(bwrap, os.X_OK):

@@ -16,8 +16,8 @@ import yaml
 import grader
 from grader import __version__
 from grader.course import Course
+from grader.distribution.workflow import classroom_workflow
 from grader.errors import GraderError
-from grader.workflow import classroom_workflow
 
 STUDENT_PYPROJECT = f"""[build-system]
 requires = ["hatchling>=1.18"]
@@ -50,7 +50,7 @@ GITIGNORE = "__pycache__/\n*.py[cod]\n.venv/\n*.egg-info/\n.pytest_cache/\n.grad
 
 def student_course(course: Course) -> str:
     """course.yml for students: the same topics, exercises, points and hints, no hidden-test paths."""
-    data = yaml.safe_load((course.root / "course.yml").read_text(encoding="utf-8"))
+    data = yaml.safe_load(course.course_file.read_text(encoding="utf-8"))
     for topic in data["topics"]:
         topic.pop("hidden", None)
     header = "# The course, as the grader's `check`, `hint` and `status` commands read it.\n"
@@ -111,12 +111,11 @@ def build(course: Course, out: Path, force: bool = False) -> list[Path]:
         written.append(target)
 
     for topic in course.topics:
-        for name in ("README.md", topic.module_file):
-            source = course.path(f"exercises/{topic.folder}/{name}")
+        for source in (course.lesson(topic), course.stub(topic)):
             if not source.is_file():
                 raise GraderError(f"{source} is missing (run `grader sync` and write the lesson first)")
-            put(f"exercises/{topic.folder}/{name}", source=source)
-        visible = course.path(topic.visible)
+            put(f"exercises/{topic.folder}/{source.name}", source=source)
+        visible = course.visible_tests(topic)
         put(f"exercises/{topic.folder}/{visible.name}", source=visible)
     package = Path(grader.__file__).resolve().parent
     for path in sorted(package.rglob("*.py")):

@@ -49,10 +49,12 @@ def _files(course: Course) -> dict[str, Path]:
         raise GraderError("build the Gradescope zip from a source checkout of the grader (pyproject.toml not found)")
     files = {name: project / name for name in ("pyproject.toml", "README.md")}
     files.update({p.relative_to(project).as_posix(): p for p in _tree(project / "grader")})
-    files["course.yml"] = course.root / "course.yml"
+    files["course.yml"] = course.course_file
     for topic in course.topics:
-        for path in _tree(course.path(topic.hidden).parent):
+        for path in _tree(course.hidden_tests(topic).parent):
             files[path.relative_to(course.root).as_posix()] = path
+    if course.durations_file.is_file():
+        files[course.durations_file.relative_to(course.root).as_posix()] = course.durations_file
     return files
 
 

@@ -21,9 +21,10 @@ import stat
 from dataclasses import dataclass, field
 from typing import Any
 
+from grader.sandboxed.protocol import parse_header
+
 MAX_LINES = 14
 MAX_LINE = 180
-_HEADER = re.compile(r"^@@grader-forensics pid=(\S+) ppid=(\S+) name=(.*)$")
 _THREAD = re.compile(r"^(Current thread|Thread) (0x[0-9a-f]+)(?: \[(.*?)\])? \(most recent call first\):")
 _FRAME = re.compile(r'^\s+File "(.*)", line (\d+) in (.*)$')
 
@@ -97,9 +98,9 @@ def parse_dumps(raw: str) -> list[Process]:
     current: Process | None = None
     thread: Thread | None = None
     for line in raw.splitlines():
-        header = _HEADER.match(line.strip())
+        header = parse_header(line)
         if header:
-            current = Process(f"child process {header.group(1)}")
+            current = Process(f"child process {header[0]}")
             processes.append(current)
             thread = None
             continue

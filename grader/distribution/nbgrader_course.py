@@ -3,7 +3,7 @@
 One assignment per topic, ``source/<topic>/<topic>.ipynb``: the lesson, a solution cell that
 writes the module with ``%%writefile`` (the solution's ``### BEGIN SOLUTION`` markers are
 nbgrader's own, so ``generate_assignment`` turns it into exactly the .py stub), and one locked
-grade cell per exercise that calls ``grader.notebook.exercise_score``. ``nbgrader_config.py``
+grade cell per exercise that calls ``grader.distribution.notebook.exercise_score``. ``nbgrader_config.py``
 keeps ``.py`` files out of releases and tells the kernels where course.yml is.
 """
 
@@ -42,8 +42,8 @@ def _cell(cell_type: str, source: str, nbgrader: dict | None = None) -> dict:
 
 
 def notebook(course: Course, topic: Topic) -> dict:
-    lesson = course.path(f"exercises/{topic.folder}/README.md").read_text(encoding="utf-8")
-    solution = course.path(f"solutions/{topic.folder}/{topic.module_file}").read_text(encoding="utf-8")
+    lesson = course.lesson(topic).read_text(encoding="utf-8")
+    solution = course.solution(topic).read_text(encoding="utf-8")
     total = sum(course.points(e) for e in topic.exercises)
     cells = [
         _cell("markdown", f"{lesson.rstrip()}\n\n---\n**This assignment is worth {total} points.** Write your code in "
@@ -55,7 +55,7 @@ def notebook(course: Course, topic: Topic) -> dict:
         points = course.points(exercise)
         cells.append(_cell(
             "code",
-            f"from grader.notebook import exercise_score\n\nexercise_score({topic.id!r}, {exercise.name!r}, {points})",
+            f"from grader.distribution.notebook import exercise_score\n\nexercise_score({topic.id!r}, {exercise.name!r}, {points})",
             {"grade": True, "grade_id": f"{topic.id}_{exercise.name}", "locked": True, "points": points,
              "solution": False},
         ))
@@ -81,7 +81,7 @@ def build(course: Course, out: Path, force: bool = False) -> list[Path]:
         written.append(path)
     config = out / "nbgrader_config.py"
     course_id = "".join(ch if ch.isalnum() else "-" for ch in course.title.lower()).strip("-")
-    config.write_text(CONFIG.format(course_file=str(course.root / "course.yml"), course_id=course_id,
+    config.write_text(CONFIG.format(course_file=str(course.course_file), course_id=course_id,
                                     timeout=1800), encoding="utf-8")
     written.append(config)
     return written

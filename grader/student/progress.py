@@ -1,6 +1,6 @@
 """The student's side: progress kept between runs, hints revealed in order, the status overview.
 
-State lives in ``.grader/state.json`` next to course.yml: the outcome of each exercise at the
+State lives in ``Course.state_file`` (``.grader/state.json`` next to course.yml): the outcome of each exercise at the
 last ``grader check`` and how many hints of each exercise were shown.
 """
 
@@ -8,31 +8,25 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
-from pathlib import Path
 from typing import Any
 
 from grader.course import Course, Exercise, Topic
 from grader.errors import GraderError
+from grader.fsutil import write_atomic
 from grader.result import GradeResult, Status
-
-STATE = Path(".grader") / "state.json"
 
 
 def load_state(course: Course) -> dict[str, Any]:
     try:
-        data = json.loads((course.root / STATE).read_text(encoding="utf-8"))
+        data = json.loads(course.state_file.read_text(encoding="utf-8"))
         return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
 
 
 def save_state(course: Course, state: dict[str, Any]) -> None:
-    path = course.root / STATE
-    path.parent.mkdir(exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state, indent=2, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    course.state_file.parent.mkdir(exist_ok=True)
+    write_atomic(course.state_file, json.dumps(state, indent=2, sort_keys=True))
 
 
 def record_check(course: Course, result: GradeResult) -> None:

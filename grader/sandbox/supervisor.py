@@ -1,6 +1,7 @@
 """The child subreaper: runs one command with rlimits, then kills and reaps its whole tree.
 
-Started by ``grader.sandbox`` as a stand-alone script (stdlib only) in its own session. It makes
+Started by ``grader.sandbox.portable`` as a script (stdlib and this package's stdlib-only
+protocol and process-table modules) in its own session. It makes
 itself a child subreaper (Linux), so every process the command leaves behind, even one that
 double-forked and called ``setsid``, is re-parented here and can be killed and reaped. It runs
 the command in a new process group with rlimits set between fork and exec, waits for it to exit
@@ -14,7 +15,7 @@ control pipe (``k`` or EOF = kill now: EOF also means the grader died; ``d`` = d
 process's stacks first, then kill); fd 1 receives the status line ``{"rc", "killed", "leftovers",
 "error", "dumped"}``. The command's stdout and stderr go to ``out_fd``.
 
-The dump: every descendant that has a handler for DUMP_SIGNAL (the sandboxed runner registers
+The dump (``grader.sandboxed.protocol``): every descendant that has a handler for DUMP_SIGNAL (the sandboxed runner registers
 ``faulthandler`` for it, and its children inherit or re-register it) gets the signal in turn,
 after a header line on the forensics pipe naming it, so each process's all-threads traceback
 lands in one piece. Processes without a handler are never signalled (the default action kills).
@@ -28,10 +29,14 @@ import subprocess
 import sys
 import time
 
+from grader.sandbox import proctable
+from grader.sandboxed.protocol import DUMP_SIGNAL, dump_header, dump_signal_bit
+
 PR_SET_CHILD_SUBREAPER = 36
-DUMP_SIGNAL = signal.SIGRTMIN + 5
-"""Signal the sandboxed runner's faulthandler answers with all threads' tracebacks (grader.forensics)."""
-DUMP_HEADER = "\n@@grader-forensics pid={pid} ppid={ppid} name={name}\n"
+CONTROL_KILL = b"k"
+"""On the control pipe (fd 0): kill the tree now (so does EOF: the grader died)."""
+CONTROL_DUMP = b"d"
+"""On the control pipe: ask every process for its stacks, then kill the tree."""
 DUMP_PAUSE = 0.05
 """After a process took the signal: time for its handler to write (it writes at once, in C)."""
 DUMP_WAIT = 1.0
@@ -89,27 +94,10 @@ def apply_limits(limits, cgroup_procs=()):
         resource.setrlimit(table[name], (min(value, new_hard), new_hard))
 
 
-def proc_table():
-    """{pid: (ppid, state)} for every process, from /proc (None where there is no /proc)."""
-    if not os.path.isdir("/proc"):
-        return None
-    table = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as fh:
-                rest = fh.read().rsplit(b")", 1)[1].split()
-            table[int(entry)] = (int(rest[1]), rest[0].decode())
-        except (OSError, IndexError, ValueError):
-            continue
-    return table
-
-
 def descendants(root):
     """Live (non-zombie) descendants of ``root`` and its zombie children."""
-    table = proc_table()
-    if table is None:
+    procs = proctable.table()
+    if procs is None:
         try:
             import psutil
 
@@ -117,74 +105,47 @@ def descendants(root):
             return [p.pid for p in kids], []
         except Exception:  # noqa: BLE001 - best effort where there is no /proc
             return [], []
-    children = {}
-    for pid, (ppid, _state) in table.items():
-        children.setdefault(ppid, []).append(pid)
-    live, zombies, todo = [], [], list(children.get(root, ()))
-    while todo:
-        pid = todo.pop()
-        if table[pid][1] == "Z":
-            if table[pid][0] == root:
-                zombies.append(pid)
-        else:
-            live.append(pid)
-        todo.extend(children.get(pid, ()))
-    return live, zombies
-
-
-def _status_fields(pid):
-    fields = {}
-    try:
-        with open(f"/proc/{pid}/status") as fh:
-            for line in fh:
-                key, _, value = line.partition(":")
-                fields[key] = value.strip()
-    except OSError:
-        pass
-    return fields
+    return proctable.descendants(root, procs)
 
 
 def dump_stacks(forensics_fd):
     """Ask every descendant that handles DUMP_SIGNAL for its stacks, one at a time; return how many."""
-    if forensics_fd is None or proc_table() is None:
+    if forensics_fd is None or DUMP_SIGNAL is None or proctable.table() is None:
         return 0
     started, dumped = time.monotonic(), 0
     live, _ = descendants(os.getpid())
-    bit = 1 << (int(DUMP_SIGNAL) - 1)
+    bit = dump_signal_bit()
     for pid in sorted(live):
         if time.monotonic() - started > DUMP_BUDGET:
             break
-        fields = _status_fields(pid)
-        try:
-            caught = int(fields.get("SigCgt", "0"), 16)
-        except ValueError:
-            continue
-        if not caught & bit:
+        fields = proctable.status(pid)
+        caught = proctable.signal_mask(fields, "SigCgt")
+        if caught < 0 or not caught & bit:
             continue
         # Name it as the student sees it: its pid inside the sandbox's PID namespace.
         inner = fields.get("NSpid", str(pid)).split()[-1]
-        parent = _status_fields(fields.get("PPid", "0")).get("NSpid", fields.get("PPid", "?")).split()
-        header = DUMP_HEADER.format(pid=inner, ppid=parent[-1] if parent else "?", name=fields.get("Name", "?"))
+        parent = proctable.status(fields.get("PPid", "0")).get("NSpid", fields.get("PPid", "?")).split()
         try:
-            os.write(forensics_fd, header.encode())
+            os.write(forensics_fd, dump_header(inner, parent[-1] if parent else "?", fields.get("Name", "?")))
             os.kill(pid, DUMP_SIGNAL)
         except OSError:
             continue
         dumped += 1
-        # One process at a time, or dumps interleave under the wrong header: wait until the signal
-        # is no longer pending (taken), then give the handler a moment to write.
-        waited = time.monotonic()
-        while time.monotonic() - waited < DUMP_WAIT and time.monotonic() - started < DUMP_BUDGET:
-            now = _status_fields(pid)  # empty once the process is gone: nothing pending
-            try:
-                pending = int(now.get("SigPnd", "0"), 16) | int(now.get("ShdPnd", "0"), 16)
-            except ValueError:
-                break
-            if not pending & bit:
-                break
-            time.sleep(0.01)
-        time.sleep(DUMP_PAUSE)
+        _wait_taken(pid, bit, started)
     return dumped
+
+
+def _wait_taken(pid, bit, started):
+    """One process at a time, or dumps interleave under the wrong header: wait until the signal
+    is no longer pending (taken), then give the handler a moment to write."""
+    waited = time.monotonic()
+    while time.monotonic() - waited < DUMP_WAIT and time.monotonic() - started < DUMP_BUDGET:
+        # Empty once the process is gone: nothing pending.
+        pending = proctable.signal_mask(proctable.status(pid), "SigPnd", "ShdPnd")
+        if pending < 0 or not pending & bit:
+            break
+        time.sleep(0.01)
+    time.sleep(DUMP_PAUSE)
 
 
 def kill_tree(proc):
@@ -222,7 +183,7 @@ def kill_tree(proc):
 
 def main():
     spec = json.loads(sys.argv[1])
-    status = {"rc": None, "killed": False, "leftovers": 0, "error": None, "dumped": 0}
+    status: dict[str, object] = {"rc": None, "killed": False, "leftovers": 0, "error": None, "dumped": 0}
     set_subreaper()
     out_fd = spec["out_fd"]
     forensics_fd = spec.get("forensics_fd")
@@ -254,9 +215,9 @@ def main():
         readable, _, _ = select.select([0], [], [], 0.02)
         if readable:
             data = os.read(0, 64)
-            if b"d" in data:
+            if CONTROL_DUMP in data:
                 status["dumped"] = dump_stacks(forensics_fd)
-            if not data or b"k" in data or b"d" in data:
+            if not data or CONTROL_KILL in data or CONTROL_DUMP in data:
                 status["killed"] = True
                 break
     if forensics_fd is not None:

@@ -73,14 +73,14 @@ def plan(course: Course) -> list[tuple[Topic, Path, str]]:
     """(topic, stub path, wanted text) for every topic; a missing or unmarked solution is an error."""
     wanted = []
     for topic in course.topics:
-        solution = course.path(f"solutions/{topic.folder}/{topic.module_file}")
+        solution = course.solution(topic)
         try:
             text = solution.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise GraderError(f"{solution}: reference solution not found (topic {topic.id})") from None
         if BEGIN not in text:
             raise GraderError(f"{solution}: has no {BEGIN} markers, so its stub would be the solution")
-        stub = course.path(f"exercises/{topic.folder}/{topic.module_file}")
+        stub = course.stub(topic)
         wanted.append((topic, stub, stub_from_solution(text, str(solution))))
     return wanted
 
