@@ -250,3 +250,9 @@ def test_flag_codes_read_as_text_in_every_renderer():
     from grader.report import gradebook
 
     assert "-:sandbox" in gradebook.render([("al", result)])
+
+
+def test_a_record_event_may_be_named_by_its_text():
+    """The reporter is reachable from the test process (the red-team case forge_private_channel
+    calls it with plain strings): the protocol must not make that look harder than it is."""
+    assert encode("n", "result", id="x") == encode("n", Event.RESULT, id="x")

@@ -24,7 +24,7 @@ class Reporter:
         self.nonce = nonce
         self._phases: dict[str, list[pytest.TestReport]] = {}
 
-    def send(self, event: Event, **fields: Any) -> None:
+    def send(self, event: Event | str, **fields: Any) -> None:
         self.write(encode(self.nonce, event, **fields))
 
     @pytest.hookimpl(trylast=True)
