@@ -146,6 +146,9 @@ def _author_commands(sub: _Commands) -> None:
                                "test as stable-pass, stable-fail or flaky")
     validate.add_argument("--seed", type=int, default=0, help="first perturbation seed (run i uses seed + i)")
     validate.add_argument("--only", metavar="NAME", help="only the candidate NAME: solution, stub or a mutant's name")
+    validate.add_argument("--record-durations", action="store_true",
+                          help="write each topic's solution grading time to the course's durations file "
+                               "(tests/hidden/durations.json), which makes grading start the longest topics first")
     _topic_option(validate)
     _output_options(validate)
     _jobs_option(validate)

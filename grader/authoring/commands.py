@@ -21,7 +21,7 @@ def validate(args: argparse.Namespace) -> int:
     with validate_progress() as on_progress:
         verdicts, problems = validation.validate(
             course, Grader(course, jobs=args.jobs), topics, args.repeat, perturb=args.perturb, seed=args.seed,
-            only=args.only, on_progress=on_progress)
+            only=args.only, record_durations=args.record_durations, on_progress=on_progress)
     report = validation.report(verdicts, problems, args.repeat)
     outputs.emit(args.out, args.format, lambda _color: listing.render(report), lambda: json.dumps(report, indent=2) + "\n")
     return 0 if report["ok"] else 1

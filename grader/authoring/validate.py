@@ -177,14 +177,14 @@ def module_text(course: Course, candidate: Candidate) -> str:
 
 
 def validate(course: Course, grader: Grader, topics: list[Topic], repeat: int, *, perturb: bool = False,
-             seed: int = 0, only: str | None = None,
+             seed: int = 0, only: str | None = None, record_durations: bool = False,
              on_progress: Callable[[int, int], None] = lambda _done, _total: None) -> tuple[list[Verdict], list[str]]:
     """Grade every candidate ``repeat`` times; return the verdicts and the problems found.
 
     With ``perturb``, run ``i`` uses ``Perturbation.from_seed(seed + i)`` for every candidate, so a
     flaky (candidate, test) pair comes with the seed that reproduces it. ``on_progress(done, total)``
-    follows the gradings (a release check takes an hour). The solutions' grading times go to the
-    course's durations file, so later gradings start the longest topics first.
+    follows the gradings (a release check takes an hour). With ``record_durations`` the solutions'
+    grading times go to the course's durations file, so later gradings start the longest topics first.
     """
     problems = lint(course)
     chosen = [c for c in candidates(course, topics) if only is None or c.name == only]
@@ -218,7 +218,7 @@ def validate(course: Course, grader: Grader, topics: list[Topic], repeat: int, *
     for (verdict, i), result in zip(plan, results, strict=True):
         verdict.runs.append(result)
         verdict.perturbations.append(schedule[i])
-    if only is None:
+    if record_durations and only is None:
         durations.record(course.durations_file, seconds)
     return verdicts, problems + _flaky(verdicts)
 

@@ -1,4 +1,5 @@
-"""How long each topic's hidden tests take, recorded by ``grader validate`` and kept with the course.
+"""How long each topic's hidden tests take, recorded by ``grader validate --record-durations`` and
+kept with the course (the author commits it; a test run never rewrites it).
 
 The file is ``tests/hidden/durations.json`` (``Course.durations_file``): the durations describe the
 hidden tests, so they live, are versioned and are shipped (the Gradescope zip) with them, and
@@ -33,6 +34,6 @@ def record(path: Path, seconds: dict[str, float]) -> None:
         return
     known = load(path)
     known.update({topic: round(value, 1) for topic, value in seconds.items()})
-    document = {"about": "seconds to grade each topic's solution, written by `grader validate`; "
+    document = {"about": "seconds to grade each topic's solution, written by `grader validate --record-durations`; "
                          "the grader starts the longest topics first", "topics": dict(sorted(known.items()))}
     write_atomic(path, json.dumps(document, indent=2) + "\n")
