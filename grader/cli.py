@@ -18,6 +18,7 @@ from typing import NoReturn, TypeAlias
 
 from grader import __version__
 from grader.errors import GraderError
+from grader.secret_env import shed_secrets
 
 FORMATS = ("table", "json", "junit", "markdown", "html", "gradescope", "github")
 """The names of ``grader.report.formats.FORMATS`` (a test keeps the two in step)."""
@@ -40,6 +41,8 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None:  # a real start (not a call from Python): shed secrets before any student code runs
+        shed_secrets()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):

@@ -7,10 +7,14 @@ a topic's from its tests, the grade's from its topics.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 
 SCHEMA = "grader-result/1"
+MAX_FLAGS_PER_CODE = 10
+"""Flags of one code kept per result; the rest are counted in one ``N more <code> flags`` flag."""
+MAX_FLAG_MESSAGE = 500
 
 
 class Status(str, Enum):
@@ -29,8 +33,12 @@ class FlagCode(str, Enum):
     """The hidden tests could not be listed."""
     IGNORED_FILE = "ignored-file"
     """The submission holds a file intake never takes (conftest.py, *.pth, ...)."""
+    SYMLINK_REFUSED = "symlink-refused"
+    """A symbolic link on the way to a submission file; never followed (``grading.intake``)."""
     SUSPICIOUS_CODE = "suspicious-code"
     """The submission's code does something no exercise needs (``grading.suspicious``)."""
+    TAMPERING = "tampering"
+    """Code in the run replaced the test machinery or forged a pass (``sandboxed.integrity``)."""
     GRADER_ERROR = "grader-error"
     """The grader itself failed on this topic."""
     BAD_RECORD = "bad-record"
@@ -131,4 +139,33 @@ class GradeResult:
 
     @property
     def all_flags(self) -> tuple[Flag, ...]:
-        return self.flags + tuple(f for t in self.topics for f in t.flags)
+        """Every flag, at most ``MAX_FLAGS_PER_CODE`` per code (then one that counts the rest),
+        each message at most ``MAX_FLAG_MESSAGE`` characters: a submission cannot bury a report."""
+        return cap_flags(self.flags + tuple(f for t in self.topics for f in t.flags))
+
+
+_MORE = re.compile(r"(\d{1,12}) more \S+ flags? not shown\Z")
+
+
+def cap_flags(flags: tuple[Flag, ...]) -> tuple[Flag, ...]:
+    """The first ``MAX_FLAGS_PER_CODE`` flags of each code, then ``N more <code> flags not shown``;
+    capping an already capped list changes nothing (a result read back from JSON)."""
+    kept: list[Flag] = []
+    shown: dict[FlagCode, int] = {}
+    more: dict[FlagCode, int] = {}
+    for flag in flags:
+        counted = _MORE.match(flag.message) if flag.topic is None else None
+        if counted:
+            more[flag.code] = more.get(flag.code, 0) + int(counted.group(1))
+        elif shown.get(flag.code, 0) < MAX_FLAGS_PER_CODE:
+            shown[flag.code] = shown.get(flag.code, 0) + 1
+            message = flag.message
+            if len(message) > MAX_FLAG_MESSAGE:
+                keep = MAX_FLAG_MESSAGE - 40  # room for the note: a capped message is not capped again
+                message = message[:keep] + f"... ({len(message) - keep} more characters)"
+            kept.append(Flag(flag.code, message, flag.topic) if message is not flag.message else flag)
+        else:
+            more[flag.code] = more.get(flag.code, 0) + 1
+    for code, count in more.items():
+        kept.append(Flag(code, f"{count} more {code} flag{'s' if count != 1 else ''} not shown"))
+    return tuple(kept)

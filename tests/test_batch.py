@@ -1,6 +1,8 @@
 """grader batch / merge / --github / gradescope on the mini course, through the real CLI."""
 
 import base64
+import csv
+import io
 import json
 import os
 import shutil
@@ -8,11 +10,12 @@ import signal
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 import zipfile
 
 import pytest
 
-from tests.conftest import MINI, ROOT, run_grader, run_on_a_terminal
+from tests.conftest import MINI, ROOT, patched_zip, run_grader, run_on_a_terminal
 
 COURSE = ("--course", str(MINI / "course.yml"))
 DEADLOCK = (MINI / "solutions/01_basics/basics.py").read_text().replace(
@@ -184,3 +187,126 @@ def test_batch_shows_a_progress_bar_on_a_terminal(classroom, tmp_path):
                                     "--topic", "02_other"])
     assert code == 0
     assert "6/6" in text and "graded" in text and "━" in text, text[-500:]
+
+
+# One submission never stops a class (issue 13): hostile archives, names and messages.
+LONG_NAME = "L" * 245
+NEWLINE_NAME = "new\nline # [x](javascript:evil) =1+1"
+BYTES_NAME = b"bytes\xffname"
+UNDECODABLE = (b"02_other/other.py", b"02_other/o\xff\xfeer.py")  # same length: the headers' offsets hold
+
+
+def hostile_class(subs):
+    """One honest student and one of each kind that used to stop a batch."""
+    subs.mkdir()
+    shutil.copytree(MINI / "solutions", subs / "honest")
+    (subs / "encrypted.zip").write_bytes(patched_zip(MINI / "solutions", flag_bits=0x1))
+    (subs / "method.zip").write_bytes(patched_zip(MINI / "solutions", method=99))
+    (subs / "badname.zip").write_bytes(patched_zip(MINI / "solutions", flag_bits=0x800, rename=UNDECODABLE))
+    shutil.copytree(MINI / "solutions", subs / "surrogate")
+    (subs / "surrogate" / "02_other" / "other.py").write_text(
+        "def double(x):\n    raise ValueError('lone \\ud800 \\x1b[2J\\n::error::x')\n")
+    for name in (LONG_NAME, NEWLINE_NAME):
+        shutil.copytree(MINI / "solutions", subs / name)
+    shutil.copytree(MINI / "solutions", os.fsdecode(os.fsencode(subs) + b"/" + BYTES_NAME))
+    return subs
+
+
+def test_extract_zip_refuses_encrypted_odd_methods_and_undecodable_names_with_one_line(tmp_path):
+    from grader.errors import GraderError
+    from grader.grading import batch
+
+    for name, data, why in (("enc.zip", patched_zip(MINI / "solutions", flag_bits=0x1), "encrypted"),
+                            ("method.zip", patched_zip(MINI / "solutions", method=99), "compression method 99"),
+                            ("bad.zip", patched_zip(MINI / "solutions", flag_bits=0x800, rename=UNDECODABLE), "not valid UTF-8")):
+        (tmp_path / name).write_bytes(data)
+        dest = tmp_path / name.replace(".", "_")
+        dest.mkdir()
+        with pytest.raises(GraderError, match=why) as caught:
+            batch.extract_zip(tmp_path / name, dest.resolve())
+        assert "\n" not in str(caught.value)
+
+
+def test_file_stems_are_safe_capped_unique_and_stable():
+    from grader.grading import batch
+
+    assert batch.file_stem("ada") == "ada" and batch.file_stem("jean-luc.b") == "jean-luc.b"
+    names = [LONG_NAME, NEWLINE_NAME, "a/b", "../x", ".hidden", "Ada", "ada", "\ud800x", "x" * 300 + "é" * 100,
+             "bytes\\xffname", "=cmd", "con", ""]
+    stems = batch.file_stems(names)
+    assert len({s.casefold() for s in stems.values()}) == len(names), "unique, even on a case-insensitive disk"
+    for stem in stems.values():
+        assert len(stem.encode()) <= batch.MAX_STEM_BYTES + 3
+        assert stem[:1].isalnum() and not set(stem) & set("/\\\n\r\x00 ") and ".." not in stem.replace("...", "")
+        stem.encode("utf-8")
+    assert batch.file_stems(list(reversed(names))) == stems, "the same class always gets the same file names"
+    assert batch.display_name(os.fsdecode(BYTES_NAME)) == "bytes\\xffname"
+
+
+def test_merge_writes_every_report_when_one_students_text_is_hostile(tmp_path, monkeypatch):
+    """Results read back with lone surrogates, escapes and a hostile name; one student whose
+    reports fail to render: everyone still gets feedback, junit and a gradebook row."""
+    from grader import cli
+    from grader.report import json_result as json_report
+    from grader.report import markdown
+    from tests.test_reports import NAME, hostile, sample
+
+    folder = tmp_path / "results"
+    folder.mkdir()
+    for stem, name, result in (("nasty", NAME, hostile("lone \ud800 \x1b]52;c;eA==\x07 ::error::x")),
+                               ("plain", "plain", sample()), ("doomed", "doomed", sample())):
+        (folder / f"{stem}.json").write_text(json.dumps({"student": name, **json_report.as_dict(result)}))
+    real = markdown.render
+
+    def render(result, student=None):
+        if student == "doomed" and any(t.message for topic in result.topics for t in topic.tests):
+            raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
+        return real(result, student)
+
+    monkeypatch.setattr(markdown, "render", render)
+    out = tmp_path / "out"
+    assert cli.main(["merge", str(folder), "--out", str(out)]) == 0
+    rows = {row["student"]: row for row in csv.DictReader(io.StringIO((out / "gradebook.csv").read_text()))}
+    shown = "'" + NAME.replace("\n", " ⏎ ").replace("\x1b[2J", "").replace("\ud800", "\ufffd")
+    assert set(rows) == {"plain", "doomed", shown}, "a formula-looking name is text, on one line"
+    assert rows["doomed"]["score"] == rows["plain"]["score"], "the fallback report keeps the scores"
+    assert "grader-error" in rows["doomed"]["flags"]
+    stems = {p.stem for p in (out / "feedback").glob("*.md")}
+    assert len(stems) == 3 and {p.stem for p in (out / "junit").glob("*.xml")} == stems
+    for path in (out / "junit").glob("*.xml"):
+        ET.parse(path)
+    for path in [*(out / "feedback").iterdir(), out / "gradebook.csv"]:
+        path.read_text(encoding="utf-8")  # strict: no lone surrogate was written
+        assert "\x1b" not in path.read_text()
+
+
+@pytest.mark.slow
+def test_a_batch_with_one_student_of_each_breaking_kind_grades_everyone_else(tmp_path):
+    subs = hostile_class(tmp_path / "subs")
+    out = tmp_path / "out"
+    proc = run_grader(*COURSE, "batch", str(subs), "--out", str(out), "--quiet", "--topic", "02_other", "--jobs", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert "graded 8" in proc.stderr
+    got = {data["student"]: data for data in results(out).values()}
+    assert set(got) == {"honest", "encrypted", "method", "badname", "surrogate", LONG_NAME, NEWLINE_NAME,
+                        "bytes\\xffname"}
+    for name in ("honest", LONG_NAME, NEWLINE_NAME, "bytes\\xffname"):
+        assert got[name]["score"] == got[name]["max_score"] == 2, name
+    assert got["surrogate"]["score"] == 0 and got["surrogate"]["topics"][0]["tests"][0]["status"] == "failed"
+    for name, why in (("encrypted", "encrypted"), ("method", "compression method 99"), ("badname", "UTF-8")):
+        message = got[name]["topics"][0]["message"]
+        assert got[name]["score"] == 0 and why in message and "\n" not in message, (name, message)
+        assert [f["code"] for f in got[name]["flags"]] == ["unreadable-submission"]
+    stems = {p.stem for p in out.glob("*.json")}
+    assert len(stems) == 8 and all(len(s) <= 111 and "\n" not in s for s in stems)
+    for sub, ext in (("feedback", "md"), ("feedback", "html"), ("junit", "xml")):
+        assert {p.stem for p in (out / sub).glob(f"*.{ext}")} == stems, (sub, ext)
+    for path in (out / "junit").glob("*.xml"):
+        ET.parse(path)
+    rows = list(csv.DictReader(io.StringIO((out / "gradebook.csv").read_text(encoding="utf-8"))))
+    assert len(rows) == 8 and len((out / "gradebook.csv").read_text().splitlines()) == 9
+    assert not any(v[:1] in "=+-@" for row in rows for v in row.values() if v)
+    title = next(p for p in (out / "feedback").glob("new_line*.md")).read_text().splitlines()[0]
+    assert title.startswith("# Feedback for new ⏎ line \\# \\[x\\]\\(javascript") and "](" not in title
+    again = run_grader(*COURSE, "batch", str(subs), "--out", str(out), "--quiet", "--topic", "02_other")
+    assert "graded 0, kept 8" in again.stderr, "resuming finds every result under its file name"

@@ -56,6 +56,13 @@ def test_explain_puts_the_students_lines_first_and_names_the_blocking_call():
     assert "In child process 8:" in lines and "- its thread: at bank.py:5 in child" in lines
 
 
+@pytest.mark.timeout(60)
+def test_a_fifo_in_place_of_the_students_file_does_not_block_the_explanation(tmp_path):
+    os.mkfifo(tmp_path / "bank.py")
+    text = forensics.explain(None, DUMP.replace("/work/x", str(tmp_path)), str(tmp_path))
+    assert "at bank.py:30 in run_all" in text
+
+
 def _snapshot(waits):
     def thread(ident, name, line, main=False):
         stack = [["/usr/lib/python3.11/threading.py", 1002, "_bootstrap", ""],

@@ -9,6 +9,7 @@ it) is never run there.
 
 from __future__ import annotations
 
+import csv
 import fcntl
 import hashlib
 import importlib.util
@@ -23,13 +24,14 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 import psutil
 import pytest
 import yaml
 
 from grader.sandbox.linux import LinuxSandbox
-from tests.conftest import ROOT
+from tests.conftest import ROOT, patched_zip
 
 CASES = ROOT / "tests" / "redteam" / "cases"
 COURSE = ROOT / "tests" / "redteam" / "course"
@@ -108,7 +110,8 @@ def _marker(name: str, token: str) -> str:
 
 
 def _work_hash(name: str) -> str:
-    """The folder ``grader batch`` grades this student in (grader/batch.py names it so)."""
+    """The start of the folder ``grader batch`` grades this student in (grader/batch.py: the hash, then a
+    random part)."""
     return hashlib.sha256(name.encode()).hexdigest()[:16]
 
 
@@ -125,11 +128,34 @@ def _materialize(name: str, dest: Path, token: str, port: int, canary: Path) -> 
             text = f"{BASES[meta['base']].read_text()}\n\n# --- red-team case: {name} ---\n{text}"
         text = text.replace("@@MARKER@@", _marker(name, token)).replace("@@PORT@@", str(port))
         (target / entry.name).write_text(text.replace("@@CANARY@@", str(canary)))
+    if meta.get("base") and not (target / "target.py").exists():
+        (target / "target.py").write_text(BASES[meta["base"]].read_text())  # the base alone
     setup = meta.get("setup")
+    solutions = SOLUTION.parent.parent
     if setup == "symlink_to_solution":
         (target / "target.py").symlink_to(SOLUTION)
+    elif setup == "symlink_topic_folder":  # 01_target/ points at the solution's folder
+        shutil.rmtree(target)
+        target.symlink_to(SOLUTION.parent, target_is_directory=True)
+    elif setup == "symlink_exercises":  # a repository whose exercises/ points at the solutions
+        shutil.rmtree(target)
+        (dest / "exercises").symlink_to(solutions, target_is_directory=True)
+    elif setup == "symlink_submission":  # the student's whole folder points at the solutions
+        shutil.rmtree(dest)
+        dest.symlink_to(solutions, target_is_directory=True)
+    elif setup in ZIPS:  # the submission as an archive zipfile cannot read (it used to stop the batch)
+        data = patched_zip(dest, **ZIPS[setup])
+        shutil.rmtree(dest)
+        dest.with_suffix(".zip").write_bytes(data)
     elif setup == "pyc_shadow":
         _pyc_shadow(target / "target.py", SOLUTION)
+
+
+ZIPS = {
+    "zip_encrypted": {"flag_bits": 0x1},
+    "zip_bad_method": {"method": 99},
+    "zip_undecodable_name": {"flag_bits": 0x800, "rename": (b"01_target/target.py", b"01_target/t\xff\xfeget.py")},
+}
 
 
 def _pyc_shadow(innocent: Path, cheat: Path) -> None:
@@ -173,6 +199,7 @@ class TierRun:
     tier: str
     names: list[str]
     results: dict[str, dict] = field(default_factory=dict)
+    outputs: dict[str, list[str]] = field(default_factory=dict)
     leftovers: dict[str, list[str]] = field(default_factory=dict)
     received: list[str] = field(default_factory=list)
     canaries: dict[str, str] = field(default_factory=dict)
@@ -232,7 +259,44 @@ def run_tier(tier: str, names: list[str], base: Path) -> TierRun:
         path = out / f"{name}.json"
         if path.is_file():
             run.results[name] = json.loads(path.read_text())
+            run.outputs[name] = _output_problems(out, name)
     return run
+
+
+def _output_problems(out: Path, name: str) -> list[str]:
+    """What is wrong with the reports the batch wrote for one case (each case is named safely, so its
+    files carry its name): every report present, the XML well-formed, no control character and no
+    spreadsheet formula anywhere."""
+    problems = []
+    for relative in (f"feedback/{name}.md", f"feedback/{name}.html", f"junit/{name}.xml"):
+        path = out / relative
+        if not path.is_file():
+            problems.append(f"{relative} was not written")
+            continue
+        text = path.read_text(encoding="utf-8")
+        if any(c in text for c in "\x00\x1b\x07\ufffe"):
+            problems.append(f"{relative} holds a control character")
+        if relative.endswith(".xml"):
+            try:
+                ElementTree.fromstring(text)
+            except ElementTree.ParseError as exc:
+                problems.append(f"{relative} is not well-formed XML: {exc}")
+    with open(out / "gradebook.csv", newline="", encoding="utf-8") as fh:
+        rows = [row for row in csv.reader(fh) if row and row[0] == name]
+    if len(rows) != 1:
+        problems.append(f"gradebook.csv has {len(rows)} rows for the case")
+    for cell in rows[0][1:] if rows else ():
+        if cell[:1] in ("=", "+", "@", "\t", "\r") or (cell[:1] == "-" and not _number(cell)):
+            problems.append(f"gradebook.csv cell {cell[:40]!r} would be read as a formula")
+    return problems
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def shared_tier_run(tier: str, names: list[str], root: Path) -> TierRun:
@@ -341,6 +405,8 @@ def test_case(case, tier, tier_run):
     limits = expect.get("max_duration") or {}
     for name, test in tests.items():
         assert test["duration_s"] <= limits.get(name, MAX_TEST_SECONDS), summary
+    # Every report is written and safe to open, whatever the case put in its messages.
+    assert run.outputs.get(case) == [], run.outputs.get(case)
     # No process of the case survives the grading.
     assert run.leftovers.get(case, []) == [], f"processes left behind: {run.leftovers[case]}"
     if expect.get("network") == "blocked":

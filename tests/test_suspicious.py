@@ -53,6 +53,13 @@ def test_reference_solutions_and_stubs_raise_no_flag(topic):
     ("def f(x):\n    return getattr(x, 'f_locals')\n", "reads another frame's locals"),
     ("x = open('../../tests/hidden/test_x.py').read()\n", "names the hidden tests"),
     ("import atexit\natexit.register(print)\n", "registers an exit handler"),
+    ("class A:\n    def __eq__(self, other):\n        return self is not None\n", "ignores what it is compared with"),
+    ("class A:\n    __eq__ = lambda self, other: 1\n", "sets __eq__"),
+    ("Liar = type('Liar', (), {'__eq__': lambda s, o: True})\n", "builds a class at run time"),
+    ("Liar = type('Liar', (), {'__eq__': lambda s, o: True})\n", "names __eq__"),
+    ("import sys\nr = sys.modules['_py' + 'test.reports']\n", "reaches a loaded module by name"),
+    ("import sys\nr = sys.modules.get('x')\n", "reaches loaded modules or namespaces by name"),
+    ("def f():\n    return vars(__import__('sys'))\n", "reaches loaded modules or namespaces by name"),
 ])
 def test_reaching_for_the_graders_internals_is_flagged_with_its_line(source, reason):
     found = scan(source)
@@ -66,6 +73,8 @@ def test_reaching_for_the_graders_internals_is_flagged_with_its_line(source, rea
     "import sys\nif __name__ == '__main__':\n    sys.exit(main())\n",
     "def f():\n    try:\n        g()\n    except Exception:\n        pass\n",
     "class A:\n    def __eq__(self, other):\n        return self.x == other.x\n",
+    "class A:\n    __lt__ = lambda self, other: self.x < other.x\n",
+    "x = vars()\n",
     "import multiprocessing as mp\nwith mp.get_context('spawn').Pool(2) as pool:\n    pool.map(abs, [1])\n",
     "import sys\nmods = sys.modules\n",
     "def broken(:\n",  # a syntax error is the compile check's business, not a flag

@@ -34,6 +34,8 @@ def worker_identity(ctx=None) -> tuple[int, int]:
       process with ``ctx.Process(target=send_identity, args=(queue,))``.
     * Start the process (``start()``, not ``run()``), take the tuple off the queue with
       ``get(timeout=TIMEOUT)``, then ``join()`` the process and return the tuple.
+    * If the child dies without reporting, that ``get`` raises ``queue.Empty`` after ``TIMEOUT``
+      seconds: let it propagate (never wait without a timeout).
 
     The result's pid is the child's (not ``os.getpid()``). Its ppid is ``os.getpid()`` under fork
     and spawn; under forkserver it is the fork server's pid, because the server forks the children.
@@ -46,8 +48,8 @@ class SquareWorker(multiprocessing.Process):
     """A process that squares one number: ``SquareWorker(x, out_q)``.
 
     * ``__init__(self, x, out_q)`` calls ``super().__init__()`` first, then keeps ``x`` and ``out_q``.
-    * ``run(self)`` runs in the child (``start()`` calls it there): it puts the tuple
-      ``(x, x * x, os.getpid())`` on ``out_q``.
+    * ``run(self)`` runs in the child (``start()`` calls it there): it computes ``x * x`` there and
+      puts the tuple ``(x, x * x, os.getpid())`` on ``out_q``.
 
     Anything the child stores on ``self`` stays in the child: the queue is the only way back.
     Being a ``multiprocessing.Process`` subclass, it uses the global default start method.
@@ -80,7 +82,10 @@ def run_squares(xs, ctx=None) -> list[int]:
     * Drain first: call ``get(timeout=TIMEOUT)`` exactly ``len(xs)`` times, and only then
       ``join()`` every process. (A child that put a large item cannot exit until someone reads it,
       so joining first can wait forever.)
-    * Return ``sorted(...)`` of the squares. No process may be left running.
+    * Return ``sorted(...)`` of the squares (``[]`` for an empty ``xs``). No process may be left
+      running: ``join()`` every one.
+    * If a child dies without sending its square, the ``get`` raises ``queue.Empty`` after
+      ``TIMEOUT`` seconds: let it propagate (never wait without a timeout).
     """
     # YOUR CODE HERE
     raise NotImplementedError()

@@ -39,6 +39,9 @@ def pipe_sum(numbers, ctx=None) -> int:
     * Send each number on its own with ``parent_conn.send(x)``, in order, then send ``None``.
     * Receive the total on ``parent_conn`` (wait at most ``TIMEOUT`` seconds: ``poll(TIMEOUT)``
       tells you whether something arrived), ``join()`` the child, and return the total.
+    * If the child dies before answering, raise instead of waiting forever: ``recv()`` raises
+      ``EOFError`` once no process holds the child's end any more (hence closing the parent's
+      copy), and raise ``TimeoutError`` when ``poll(TIMEOUT)`` says nothing came.
 
     >>> pipe_sum([1, 2, 3])
     6
@@ -69,6 +72,8 @@ def fan_in(produce, n_workers, ctx=None) -> list:
     * Do not use ``empty()`` or ``qsize()`` to decide you are done: a worker may not have put its
       items yet (and ``qsize()`` raises NotImplementedError on macOS).
     * Then ``join()`` every process and return ``sorted(items)``.
+    * A worker whose ``produce`` raised dies without its ``None``: the ``get`` then raises
+      ``queue.Empty`` after ``TIMEOUT`` seconds; join the processes and let it propagate.
 
     ``produce`` is a picklable module-level callable; its items are sortable and never ``None``.
     """

@@ -130,6 +130,8 @@ def shm_total(values, n_procs=2, ctx=None) -> int:
       ``start = k * len(values) // n_procs`` and ``stop = (k + 1) * len(values) // n_procs``.
       Pass the block's NAME; each child attaches by name.
     * Start them all, join them all, add up the ``n_procs`` result slots and return the total.
+    * If a worker failed (its ``exitcode`` is not 0, e.g. its sum did not fit in 64 bits), raise
+      ``RuntimeError`` instead of returning a total.
     * Whatever happens, the parent then calls ``shm.close()`` AND ``shm.unlink()`` (a ``finally``
       block): ``close()`` only drops this process's mapping, ``unlink()`` frees the block itself.
       After ``shm_total`` returns, ``SharedMemory(name=...)`` must raise ``FileNotFoundError``.

@@ -52,7 +52,8 @@ def supervise(job, ctx=None) -> int:
       ``ctx.Process(target=job, daemon=False)``: it must NOT be a daemon, because a daemonic
       process is not allowed to have children.
     * ``start()`` it, ``join()`` it, return its ``exitcode`` (0 when ``job`` returned normally,
-      1 when it raised, ``n`` after ``sys.exit(n)``).
+      1 when it raised, ``n`` after ``sys.exit(n)``). Wait however long the job runs: a
+      ``join(timeout)`` that gives up early leaves ``exitcode`` at None.
     """
     # YOUR CODE HERE
     raise NotImplementedError()
@@ -63,7 +64,8 @@ def log_events(event, log_path) -> None:
     (for example ``"event\\n"``) to the file ``log_path``, then ``clear()`` the event.
 
     Write (and close) the line *before* clearing the event: whoever sees the event cleared may
-    rely on the line being in the file.
+    rely on the line being in the file. Write a line only when the event was set: if you wait
+    with a timeout, ``event.wait(timeout)`` returns False when the time ran out.
     """
     # YOUR CODE HERE
     raise NotImplementedError()

@@ -58,10 +58,13 @@ def join_all(threads, timeout: float) -> list[str]:
 def call_in_thread(fn, *args):
     """Run ``fn(*args)`` in a new thread, wait for it, and hand its outcome to the caller.
 
-    * Return what ``fn`` returned.
+    * Wait until ``fn`` has finished, however long it runs, then return what ``fn`` returned.
     * If ``fn`` raised, re-raise THAT exception object in the calling thread (``raise exc``),
       so ``try/except`` around ``call_in_thread`` works as if ``fn`` had been called directly.
-      Catch the exception inside the new thread: if it escapes the thread, it is only printed.
+      That includes ``BaseException``s such as the ``SystemExit`` of ``sys.exit()``. Catch the
+      exception inside the new thread: if it escapes the thread, it is only printed.
+    * Several threads may call ``call_in_thread`` at the same time: each call returns its own
+      ``fn``'s outcome, so keep it in a place of the call's own, not in a global.
 
     ``threading.Thread`` has no return value and does not pass exceptions on: the thread must
     put the result or the exception somewhere the caller can read after ``join()`` (a dict, a

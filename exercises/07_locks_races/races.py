@@ -24,7 +24,8 @@ class SafeCounter:
       count, adds, and writes it back; another thread can run between the read and the write,
       and then one of the two updates is lost. Do the whole read-modify-write while holding
       ``self._lock`` (``with self._lock:``). Use that one lock: a new Lock per call protects
-      nothing.
+      nothing. If the addition raises (``increment(None)``: TypeError), the exception
+      propagates, the count is unchanged and the lock is free again.
     * ``value`` (a read-only property): the current count.
     """
 
@@ -69,7 +70,8 @@ class MemoCache:
 
     * ``__init__(self)``: an empty dict of values and ``self._lock``, a ``threading.RLock()``.
     * ``get(self, key, compute)``: return the remembered value for ``key``. If there is none,
-      call ``compute(self, key)``, remember what it returns and return it.
+      call ``compute(self, key)``, remember what it returns and return it. Whatever compute
+      returns is remembered, also ``None``, ``0`` or ``""``: each key is computed once.
 
       Hold ``self._lock`` for the whole "look up, compute, store": then compute runs at most
       once per key, even when several threads ask for the same missing key at the same time

@@ -57,7 +57,9 @@ class Mailbox:
       ``collections.deque``. Use exactly these names: the tests wake up ``self.cond`` themselves.
     * ``put(self, item)``: with ``self.cond`` held, append ``item`` and ``notify()`` one waiting
       thread. ``notify`` is only allowed while holding the condition's lock.
-    * ``get(self, timeout=None)``: remove and return the oldest item. While there is none,
+    * ``get(self, timeout=None)``: remove and return the oldest item, checking for it and
+      removing it while holding ``self.cond`` (so no other consumer takes it in between; several
+      threads call ``put`` and ``get`` at once). While there is none,
       wait on ``self.cond``. A wake-up does not mean an item is there (another consumer may have
       taken it, or the wake-up had another reason), so check again after every wake-up: wait in
       a ``while`` loop, or use ``self.cond.wait_for(predicate, timeout)``. Never wait without
@@ -93,7 +95,9 @@ class SlotPool:
       raise ``ValueError``: a ``BoundedSemaphore`` does that, a plain ``Semaphore`` silently
       grows and lets more than ``size`` holders in afterwards.
 
-    ``with pool:`` (given) takes a slot without timeout and gives it back at the end.
+    ``with pool:`` (given) takes a slot without timeout and gives it back at the end. Many threads
+    call ``acquire`` and ``release`` at once: keep no bookkeeping of your own beside the semaphore,
+    which already counts, thread-safely.
     """
 
     def __init__(self, size: int):
@@ -136,7 +140,8 @@ def lockstep(n: int, rounds: int, step) -> None:
       happen in its thread.
     * No thread calls ``step(_, r + 1)`` before every thread has returned from ``step(_, r)``:
       all threads share one ``threading.Barrier(n)`` and wait on it after each step.
-    * Return only after all threads have finished (join them).
+    * Return only after all threads have finished (join them), however long the steps take:
+      no timeout on the joins or the barrier.
     * If a ``step`` raises, lockstep must not hang: abort the barrier so that the other threads
       stop, join all threads, then re-raise the (first) exception from ``lockstep``.
 

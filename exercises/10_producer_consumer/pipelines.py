@@ -40,7 +40,11 @@ def run_pipeline(items, work, n_consumers=3) -> list:
 
     Do not stop a consumer because the queue looks empty (``q.empty()``, ``qsize()``, or a
     ``get(timeout=...)`` that raises ``queue.Empty``): the producer may just be slow. ``items``
-    never contains ``None``, and ``work`` never raises here.
+    never contains ``None`` (but may contain ``0``), and ``work`` never raises here.
+
+    Start the consumers BEFORE producing: they must work while the producer is still producing.
+    If iterating over ``items`` raises, the consumers must still get their sentinels and be
+    joined (``try``/``finally``), and the exception propagates: no consumer may be left waiting.
 
     >>> run_pipeline([3, 1, 2], abs)
     [1, 2, 3]
@@ -60,8 +64,9 @@ def fetch_all(urls, fetch, max_workers) -> dict:
       ``.result()`` right after each ``submit`` runs one fetch at a time.
     * Pass ``max_workers`` on: at most ``max_workers`` fetches may run at the same time (the
       default pool size is ``min(32, cpu_count + 4)``, not what the caller asked for).
-    * Return ``{url: fetch(url)}`` for every url. When a fetch raises an exception, map its url
-      to that exception instance instead: one failing url must not lose the others.
+    * Return ``{url: fetch(url)}`` for every url (``{}`` for no urls). When a fetch raises an
+      exception (of any ``Exception`` type), map its url to that exception instance instead: one
+      failing url must not lose the others.
     * Shut the executor down before returning (a ``with`` block does it).
 
     ``as_completed`` yields the futures in the order they FINISH, not the order of ``urls``:
@@ -94,7 +99,8 @@ def process_map(func, items, on_done, max_workers=2, ctx=None) -> list:
 def map_bounded(work, items, max_pending) -> list:
     """Return ``[work(x) for x in items]`` computed by threads, with at most ``max_pending`` futures alive.
 
-    ``items`` may be a huge (or slow) generator: never submit everything up front. Use a
+    ``items`` may be a huge (or slow) generator: never submit everything up front. Its items are
+    arbitrary values, ``None`` and ``0`` included: it ends only when it is exhausted. Use a
     ``ThreadPoolExecutor(max_workers=max_pending)`` and keep a dict of pending futures:
 
     * While fewer than ``max_pending`` futures are pending, take the next item and submit it.

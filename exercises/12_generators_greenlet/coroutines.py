@@ -53,7 +53,8 @@ def round_robin(*tasks) -> list:
     * A turn is one ``next(task)``. The value it yields is appended to the result and the task
       goes to the back of the line.
     * A task whose ``next()`` raises ``StopIteration`` has finished: drop it (there is no value
-      to append) and let the others go on taking turns in the same order.
+      to append) and let the others go on taking turns in the same order. A task may yield
+      ``None`` (or ``0``, ``""``): that is a value like any other, not the end of the task.
     * Tasks are run lazily, step by step: never run one task to its end (or turn it into a list)
       before the others had their turns.
     * Example: tasks yielding ``a0 a1 a2``, ``b0`` and ``c0 c1`` give

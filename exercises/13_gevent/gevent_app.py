@@ -31,8 +31,9 @@ def sleep_sort(numbers, unit=0.02) -> list:
       ``time.sleep(number * unit)`` (the standard library's sleep, made cooperative by
       ``monkey.patch_all()``; do not use ``gevent.sleep`` here) and then appends its number
       to a shared list.
-    * Wait for all of them with ``gevent.joinall(...)``, then return the list. All the sleeps
-      overlap, so the list comes out sorted. If ``time.sleep`` were not patched, each sleep
+    * Wait for all of them with ``gevent.joinall(...)``, however long the longest sleep takes
+      (no fixed timeout), then return the list. All the sleeps overlap, so the list comes out
+      sorted. If ``time.sleep`` were not patched, each sleep
       would block the whole program and the list would keep the input order.
     """
     # YOUR CODE HERE
@@ -47,6 +48,7 @@ def crawl(urls, fetch, concurrency) -> dict:
       monkey-patching, a fetch that blocks lets the others run.
     * Use ``gevent.pool.Pool(concurrency)``: its ``map(fetch, urls)`` runs the calls in
       greenlets, never more than ``concurrency`` at once, and returns the results in order.
+    * Each url maps to the result of its own fetch, whatever order the fetches finish in.
     * If a fetch raises, ``crawl`` raises that exception.
     """
     # YOUR CODE HERE

@@ -90,12 +90,13 @@ class JobRunner:
     def outcome(self, job_id: int, timeout: float | None = None) -> Outcome:
         """Wait until the job has finished and return its ``Outcome``.
 
-        * returned a value: ``Outcome(DONE, value=value)``;
+        * returned a value: ``Outcome(DONE, value=value)`` (any value: ``None``, ``0`` or ``""``
+          are results too, so tell a finished job by its status, not by its value);
         * raised: ``Outcome(FAILED, error=exc)``. The exception is reported, never re-raised,
           and it must not end the worker: later jobs still run;
         * still running when its own timeout expired: ``Outcome(TIMED_OUT)``, available as soon
-          as the timeout has expired. A late result of that call is ignored: the job stays
-          TIMED_OUT;
+          as the timeout has expired. A late result of that call (a value or an exception) is
+          ignored: the job stays TIMED_OUT;
         * cancelled: ``Outcome(CANCELLED)``, at once.
 
         If the job has not finished within ``timeout`` seconds of waiting here (``None``: wait as
@@ -109,7 +110,8 @@ class JobRunner:
         """Cancel a job that has not started yet; return whether the job is now cancelled.
 
         A PENDING job becomes CANCELLED: its function is never called, and ``outcome`` reports
-        ``Outcome(CANCELLED)`` at once. Return True for it, and also for a job that was already
+        ``Outcome(CANCELLED)`` at once, also to threads that were already waiting in ``outcome``
+        for it (wake them). Return True for it, and also for a job that was already
         cancelled. A job that is running or has finished cannot be cancelled: return False and
         leave it alone (a running thread cannot be stopped from outside). An unknown id raises
         ``KeyError``.
@@ -121,7 +123,8 @@ class JobRunner:
         """Stop accepting jobs; with ``wait``, return only when every job and thread has ended.
 
         * From now on ``submit`` raises ``RuntimeError``. Calling ``shutdown`` again is allowed.
-        * ``cancel_pending=True`` first cancels every job that has not started (as ``cancel``).
+        * ``cancel_pending=True`` first cancels every job that has not started (as ``cancel``,
+          waking the threads waiting for their outcome).
         * Jobs already queued (and not cancelled) still run, in order.
         * ``wait=True``: return only after every job has finished AND every thread this runner
           started has ended, including the threads of jobs that timed out (their calls keep

@@ -3,16 +3,23 @@
 Each student's result is written to ``OUT/<student>.json`` atomically (a temporary file, then
 ``os.replace``) the moment their last topic is graded, so a batch killed at any point and run
 again grades only what is missing, and never leaves half a file. One broken submission (an
-unreadable zip, a missing folder) becomes that student's error result; the batch goes on.
+unreadable, encrypted or oddly compressed zip, a missing folder, anything that raises while it
+is taken in, graded or written) becomes that student's error result with a one-line message;
+the batch goes on. Files are named by a safe, length-capped, unique stem of the student's name
+(``file_stem``); the name itself is kept, as text, inside the results.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
+import secrets
 import shutil
 import stat
 import tempfile
+import threading
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,15 +33,26 @@ from grader.grading.grader import Grader
 from grader.grading.intake import submission_root
 from grader.grading.scoring import topic_points
 from grader.grading.steps import Suite, TopicJob
-from grader.report import json_result
+from grader.report import json_result, safe
 from grader.result import Flag, FlagCode, GradeResult, TopicResult
 from grader.settings import MAX_ZIP_BYTES, MAX_ZIP_MEMBERS
+
+MAX_STEM_BYTES = 100
+_SAFE_STEM = re.compile(r"[^\W_][\w.-]*")
+_ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 
 
 @dataclass(frozen=True)
 class Student:
     name: str
+    """The submission's name as text (undecodable bytes of a folder name shown as ``\\xff``)."""
     path: Path
+    stem: str = ""
+    """Its result files' name (``file_stem``); ``discover`` makes them unique in the class."""
+
+    def __post_init__(self) -> None:
+        if not self.stem:
+            object.__setattr__(self, "stem", file_stem(self.name))
 
     @property
     def is_zip(self) -> bool:
@@ -45,16 +63,54 @@ def discover(submissions: Path) -> list[Student]:
     """One student per subfolder (a folder of topic folders, or a repository clone) or ``.zip``."""
     if not submissions.is_dir():
         raise GraderError(f"{submissions}: not a folder of submissions")
-    students: dict[str, Student] = {}
+    students: dict[str, Path] = {}
     for entry in sorted(submissions.iterdir()):
         if entry.name.startswith((".", "_")):
             continue
         if entry.is_dir() or (entry.is_file() and entry.suffix == ".zip"):
-            name = entry.stem if entry.suffix == ".zip" else entry.name
+            name = display_name(entry.stem if entry.suffix == ".zip" else entry.name)
             if name in students:
-                raise GraderError(f"{submissions}: two submissions for {name!r} ({students[name].path.name}, {entry.name})")
-            students[name] = Student(name, entry)
-    return list(students.values())
+                raise GraderError(f"{submissions}: two submissions for {name!r} ({display_name(students[name].name)}, "
+                                  f"{display_name(entry.name)})")
+            students[name] = entry
+    stems = file_stems(list(students))
+    return [Student(name, path, stems[name]) for name, path in students.items()]
+
+
+def display_name(name: str) -> str:
+    """A file name as text that any writer accepts: bytes that were not UTF-8 (which Python keeps
+    as lone surrogates) become ``\\xff`` escapes. Control characters stay; reports escape them."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace") if os.name == "posix" else \
+        name.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def file_stem(name: str) -> str:
+    """A name fit for a file: ``name`` itself when it is word characters, dots and dashes of at
+    most ``MAX_STEM_BYTES`` bytes (UTF-8); otherwise its safe characters, capped, and a hash of
+    the whole name (never a leading dot, a newline, a slash or a name too long for a file)."""
+    if _SAFE_STEM.fullmatch(name) and len(name.encode("utf-8", "surrogatepass")) <= MAX_STEM_BYTES:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    slug = re.sub(r"[^\w.-]+", "_", name).strip("._-")
+    while len(slug.encode("utf-8", "surrogatepass")) > MAX_STEM_BYTES - 11:
+        slug = slug[:-1]
+    return f"{slug.rstrip('._-') or 'student'}-{digest}"
+
+
+def file_stems(names: list[str]) -> dict[str, str]:
+    """``file_stem`` of each name, made unique ignoring case (two names never share a file, even
+    on a case-insensitive disk) in a stable order: the same class always gets the same stems."""
+    taken: set[str] = set()
+    stems: dict[str, str] = {}
+    for name in sorted(names):
+        stem = base = file_stem(name)
+        number = 1
+        while stem.casefold() in taken:
+            number += 1
+            stem = f"{base}-{number}"
+        taken.add(stem.casefold())
+        stems[name] = stem
+    return stems
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -73,19 +129,31 @@ def in_shard(name: str, k: int, n: int) -> bool:
     return int(hashlib.sha256(name.encode()).hexdigest(), 16) % n == k - 1
 
 
-def result_path(out: Path, name: str) -> Path:
-    return out / f"{name}.json"
+def result_path(out: Path, stem: str) -> Path:
+    """``OUT/<stem>.json``; ``stem`` is a ``Student.stem`` (``file_stem`` of the name)."""
+    return out / f"{stem}.json"
 
 
 def extract_zip(archive: Path, dest: Path) -> Path:
-    """Extract regular files only, refusing links, absolute or escaping paths and oversized archives."""
-    with zipfile.ZipFile(archive) as zf:
+    """Extract regular files only, refusing links, absolute or escaping paths, oversized archives,
+    encrypted files, compression methods Python cannot read and file names that are not UTF-8."""
+    try:
+        zf = zipfile.ZipFile(archive)
+    except UnicodeDecodeError:
+        raise GraderError(f"{archive.name}: a file name in the archive is not valid UTF-8; zip the files again "
+                          "with plain names") from None
+    with zf:
         members = zf.infolist()
         if len(members) > MAX_ZIP_MEMBERS:
             raise GraderError(f"{archive.name}: more than {MAX_ZIP_MEMBERS} files")
         if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
             raise GraderError(f"{archive.name}: more than {MAX_ZIP_BYTES >> 20} MiB uncompressed")
         for member in members:
+            if member.flag_bits & 0x1:
+                raise GraderError(f"{archive.name}: {member.filename!r} is encrypted; submit a zip without a password")
+            if member.compress_type not in _ZIP_METHODS:
+                raise GraderError(f"{archive.name}: {member.filename!r} uses compression method "
+                                  f"{member.compress_type}, which cannot be read; use plain zip (deflate)")
             target = (dest / member.filename).resolve()
             if member.filename.startswith("/") or not target.is_relative_to(dest.resolve()):
                 raise GraderError(f"{archive.name}: {member.filename!r} points outside the archive")
@@ -99,6 +167,13 @@ def extract_zip(archive: Path, dest: Path) -> Path:
                 shutil.copyfileobj(src, dst)
     entries = [e for e in dest.iterdir() if not e.name.startswith(("__MACOSX", "."))]
     return entries[0] if len(entries) == 1 and entries[0].is_dir() else dest
+
+
+def _work_name(student: Student) -> str:
+    """A student's work folder: a hash of the name (to find it when debugging) and a random part, so
+    that on a tier sharing one uid a classmate's code cannot guess the path of anyone else's files."""
+    digest = hashlib.sha256(student.stem.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"{digest}-{secrets.token_hex(8)}"
 
 
 @dataclass
@@ -121,22 +196,26 @@ class Batch:
         self.on_event: Event = on_event or (lambda *_: None)
         self.done = 0
         self.total = 0
+        self.unwritten: list[tuple[str, str]] = []
+        """Students whose result could not be written at all, with why."""
+        self._lock = threading.Lock()
 
     def run(self, students: list[Student], force: bool = False) -> list[str]:
         """Grade the students that have no result yet (all with ``force``); return the names graded."""
         self.out.mkdir(parents=True, exist_ok=True)
-        todo = [s for s in students if force or not result_path(self.out, s.name).exists()]
+        todo = [s for s in students if force or not result_path(self.out, s.stem).exists()]
         self.total, self.done = len(todo), 0
         graded: list[str] = []
         with tempfile.TemporaryDirectory(prefix="grader-batch-") as tmp:
+            os.chmod(tmp, 0o711)  # students' folders can be entered by their exact name, not listed
             units: list[scheduler.Unit[TopicResult]] = []
             jobs: list[tuple[_Pending, TopicJob]] = []
             for group, student in enumerate(todo):
-                work = Path(tmp) / hashlib.sha256(student.name.encode()).hexdigest()[:16]
+                work = Path(tmp) / _work_name(student)
                 try:
                     root = self._root(student, work / "submission")
-                except (GraderError, OSError, zipfile.BadZipFile) as exc:
-                    self._finish(_Pending(student, {}, 0), self._broken(student, str(exc)), graded)
+                except Exception as exc:  # noqa: BLE001 - whatever one submission raises, the class goes on
+                    self._finish(_Pending(student, {}, 0), self._broken(student, _one_line(exc)), graded)
                     continue
                 pending = _Pending(student, {}, len(self.topics))
                 for topic in self.topics:
@@ -158,8 +237,8 @@ class Batch:
 
     def _grading(self, pending: _Pending, job: TopicJob) -> Callable[[], TopicResult]:
         def grade() -> TopicResult:
-            self.on_event("start", pending.student, self.done, self.total)
-            return self.grader.grade_topic(job)
+            self._notify("start", pending.student, self.done, self.total)
+            return self.grader.grade_topic(job)  # never raises: an internal error is the topic's result
 
         return grade
 
@@ -169,8 +248,14 @@ class Batch:
             return submission_root(extract_zip(student.path, dest))
         return submission_root(student.path)
 
-    def _broken(self, student: Student, why: str) -> GradeResult:
-        message = f"the submission could not be read: {why}"
+    def _notify(self, event: str, student: Student, done: int, total: int) -> None:
+        try:
+            self.on_event(event, student, done, total)
+        except Exception:  # noqa: BLE001 - a progress display that fails on one name must not stop the batch
+            pass
+
+    def _broken(self, student: Student, why: str, what: str = "the submission could not be read") -> GradeResult:
+        message = f"{what}: {why}"
         topics = tuple(
             TopicResult(t.id, t.title, (), (), message, max_points=float(topic_points(self.grader.course, t)))
             for t in self.topics
@@ -178,12 +263,32 @@ class Batch:
         return GradeResult(topics, self.grader.sandbox.tier, (Flag(FlagCode.UNREADABLE_SUBMISSION, message),))
 
     def _finish(self, pending: _Pending, result: GradeResult, graded: list[str]) -> None:
-        """Write the student's result (the moment their last topic is graded) and say so."""
-        document = {"student": pending.student.name, **json_result.as_dict(result)}
-        write_atomic(result_path(self.out, pending.student.name), json.dumps(document, indent=2) + "\n")
-        self.done += 1
-        graded.append(pending.student.name)
-        self.on_event("done", pending.student, self.done, self.total)
+        """Write the student's result (the moment their last topic is graded) and say so; if writing
+        fails, an error result in its place; if that fails too (the disk is full), the student is
+        listed in ``unwritten`` and the batch goes on."""
+        student = pending.student
+        try:
+            self._write(student, result)
+        except Exception as exc:  # noqa: BLE001 - one student's result, not the class's
+            try:
+                self._write(student, self._broken(student, _one_line(exc), "the result could not be written"))
+            except Exception as again:  # noqa: BLE001
+                with self._lock:
+                    self.unwritten.append((student.name, _one_line(again)))
+        with self._lock:
+            self.done += 1
+            graded.append(student.name)
+        self._notify("done", student, self.done, self.total)
+
+    def _write(self, student: Student, result: GradeResult) -> None:
+        document = {"student": student.name, **json_result.as_dict(result)}
+        write_atomic(result_path(self.out, student.stem), json.dumps(document, indent=2) + "\n")
+
+
+def _one_line(exc: BaseException) -> str:
+    """What went wrong, on one line a report can show (a one-line GraderError or OSError as it is)."""
+    text = str(exc) if isinstance(exc, (GraderError, OSError)) and str(exc) else f"{type(exc).__name__}: {exc}"
+    return safe.one_line(text, 300)
 
 
 def load_results(folders: list[Path]) -> dict[str, GradeResult]:

@@ -11,6 +11,7 @@ from grader.course import find as find_course
 from grader.course import load as load_course
 from grader.report import outputs
 from grader.report.formats import render
+from grader.report.safe import one_line
 
 
 def load(args: argparse.Namespace) -> Course:
@@ -50,11 +51,14 @@ def batch(args: argparse.Namespace) -> int:
         k, n = batching.parse_shard(args.shard)
         students = [s for s in students if batching.in_shard(s.name, k, n)]
     grader = Grader(course, jobs=args.jobs)
-    todo = sum(args.force or not batching.result_path(args.out, s.name).exists() for s in students)
+    todo = sum(args.force or not batching.result_path(args.out, s.stem).exists() for s in students)
     with batch_progress(todo, quiet=args.quiet) as on_event:
-        graded = batching.Batch(grader, args.out, on_event, topics).run(students, force=args.force)
+        runner = batching.Batch(grader, args.out, on_event, topics)
+        graded = runner.run(students, force=args.force)
     results = batching.load_results([args.out])
     outputs.write_batch_reports(args.out, {s.name: results[s.name] for s in students if s.name in results})
+    for name, why in runner.unwritten:
+        print(f"grader: warning: no result written for {one_line(name, 100)!r}: {why}", file=sys.stderr)
     skipped = len(students) - len(graded)
     print(f"batch: graded {len(graded)}, kept {skipped} earlier result(s), {len(students)} student(s) in "
           f"{args.out}", file=sys.stderr)

@@ -23,7 +23,7 @@ RULES: tuple[tuple[str, str], ...] = (
     (r"possible deadlock: locks are taken in inconsistent orders|lock.order cycle",
      "Two code paths take the same locks in opposite orders: always take locks in one global order "
      "(for example by account id or fork number)."),
-    (r"waited .* s for .*: a deadlock|LockWaitTimeout",
+    (r"waited [^\n]{0,200}? s for [^\n]{0,200}?: a deadlock|LockWaitTimeout",
      "A thread waited forever for a lock another thread holds: take locks in one global order, or use "
      "acquire(timeout=...) and back off."),
     (r"daemonic processes are not allowed to have children",
@@ -53,13 +53,19 @@ RULES: tuple[tuple[str, str], ...] = (
     (r"did not return within|did not finish within|could not be interrupted",
      "The code hung: look for a join() before a queue is drained, a lock never released, or a get() "
      "that nobody answers."),
-    (r"left behind .*(Pool|child process)",
+    (r"left behind [^\n]{0,200}?(Pool|child process)",
      "Processes or Pools were left running: join every process you start, and close() then join() every Pool."),
 )
 _COMPILED = tuple((re.compile(pattern, re.MULTILINE), text) for pattern, text in RULES)
 
 
+MAX_SCANNED = 4000
+"""Characters of a message the rules read: messages are student-reachable text, and the rules' cost
+must not grow with it (each pattern is bounded, so a scan is linear in at most this much)."""
+
+
 def explain(message: str) -> str:
+    message = message[:MAX_SCANNED]
     for pattern, text in _COMPILED:
         if pattern.search(message):
             return text

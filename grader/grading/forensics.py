@@ -168,11 +168,12 @@ class _Explainer:
         return ""
 
     def code(self, frame: Frame) -> str:
-        """The source line of a frame in the student's folder (read without following links)."""
+        """The source line of a frame in the student's folder (read without following links, and
+        opened non-blocking: student code may have swapped the file for a FIFO)."""
         if frame.code or not self.mine(frame) or os.path.dirname(os.path.abspath(frame.file)) + os.sep != self.student_dir:
             return frame.code
         try:
-            fd = os.open(frame.file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            fd = os.open(frame.file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
         except OSError:
             return ""
         with os.fdopen(fd, "rb") as fh:

@@ -17,6 +17,9 @@ from grader.result import FlagCode
 from grader.sandboxed.protocol import Event, TestOutcome, decode
 
 MAX_PROBLEMS = 50
+MAX_MESSAGE = 2100
+"""Characters of a test's message taken from a record (the reporter sends at most 2,000): a record
+is student-reachable text, since code in the run can find the nonce."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,9 @@ class RecordStream:
                 self.snapshots[test_id] = record
         elif event == Event.RESULT:
             self._result(str(test_id), record)
+        elif event == Event.TAMPERED:
+            what = str(record.get("what") or "")[:300]
+            self._problem(FlagCode.TAMPERING, f"{test_id}: {what}; results from then on count as failed")
         elif event == Event.COLLECTED:
             self.collected = [str(i) for i in record.get("ids") or []]
         elif event == Event.COLLECT_ERROR:
@@ -120,7 +126,8 @@ class RecordStream:
             self.problems.append((FlagCode.CONFLICTING_RECORD, f"{test_id} reported twice"))
             self.results[test_id] = TestRun(test_id, TestOutcome.ERROR, "reported twice: result rejected")
         else:
-            outcome, message = TestOutcome.parse(record.get("outcome")), str(record.get("message") or "")
+            outcome = TestOutcome.parse(record.get("outcome"))
+            message = str(record.get("message") or "")[:MAX_MESSAGE]
             if outcome is TestOutcome.TIMEOUT:
                 message = "\n".join(filter(None, [timeouts.reword(message), self.explain_hang(test_id)]))
             self.results[test_id] = TestRun(test_id, outcome, message, float(record.get("duration") or 0.0))

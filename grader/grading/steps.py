@@ -94,6 +94,7 @@ def take(run: TopicRun) -> TopicResult | None:
     taken = intake(run.job.root, run.topic, run.job.files)
     run.copied = taken.copied
     run.flags += [Flag(FlagCode.IGNORED_FILE, note) for note in taken.notes]
+    run.flags += [Flag(FlagCode.SYMLINK_REFUSED, link) for link in taken.refused]
     return run.ungradable(taken.missing) if taken.missing else None
 
 

@@ -119,6 +119,9 @@ _STRINGS = (
     ("sudo", "asks for more privileges"),
 )
 _ENV_WHOLE = {"items", "keys", "values", "copy"}
+_LYING = {"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__instancecheck__", "__subclasscheck__"}
+"""Methods that decide what ``==``, ``<`` or ``isinstance`` answer: no exercise needs them, and an
+object that lies through them passes any comparison a test makes."""
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,8 @@ class _Scanner(ast.NodeVisitor):
             self.add(node, f"defines {node.name} (runs code wherever the object is unpickled)")
         if node.name == "__eq__" and _always_true(node):
             self.add(node, "defines an __eq__ that always returns True")
+        elif node.name in _LYING and _ignores_other(node):
+            self.add(node, f"defines a {node.name} that ignores what it is compared with")
         self.functions += 1
         self.generic_visit(node)
         self.functions -= 1
@@ -271,6 +276,11 @@ class _Scanner(ast.NodeVisitor):
                 self.add(node, f"signals a process it did not start ({name})")
         if name in ("dict", "str", "repr", "print", "list") and any(self.dotted(a) == "os.environ" for a in node.args):
             self.add(node, "reads the whole environment")
+        if name == "type" and len(node.args) == 3:
+            self.add(node, "builds a class at run time (type(name, bases, namespace))")
+        if name in ("sys.modules.get", "sys.modules.values", "sys.modules.items", "sys.modules.keys",
+                    "vars", "globals") and (name.startswith("sys.") or node.args):
+            self.add(node, f"reaches loaded modules or namespaces by name ({name})")
         if name in ("os.fork", "os.forkpty") and self.loops and not self.functions:
             self.add(node, "forks in a loop at import")
         for keyword in node.keywords:
@@ -289,16 +299,24 @@ class _Scanner(ast.NodeVisitor):
             pass  # reading sys.modules is common; only assignments below are flagged
         self.generic_visit(node)
 
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        if self.dotted(node.value) == "sys.modules":
+            self.add(node, "reaches a loaded module by name (sys.modules[...])")
+        self.generic_visit(node)
+
     def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
-            self._assigned(target)
+            self._assigned(target, node.value)
         self.generic_visit(node)
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
         self._assigned(node.target)
         self.generic_visit(node)
 
-    def _assigned(self, target: ast.AST) -> None:
+    def _assigned(self, target: ast.AST, value: ast.AST | None = None) -> None:
+        if isinstance(target, ast.Name) and target.id in _LYING and not (
+                isinstance(value, ast.Lambda) and not _ignores_other(value)):
+            self.add(target, f"sets {target.id} to something other than a method that compares")
         if isinstance(target, ast.Subscript):
             target = target.value
         name = self.dotted(target)
@@ -308,6 +326,9 @@ class _Scanner(ast.NodeVisitor):
 
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, str) and id(node) not in self.docstrings:
+            if node.value in _LYING:
+                self.add(node, f"names {node.value} (a comparison built at run time)")
+                return
             lowered = node.value.lower()
             for needle, reason in _STRINGS:
                 if needle in lowered:
@@ -320,6 +341,16 @@ def _quote(text: str, needle: str) -> str:
     start = max(0, at - 15)
     snippet = text[start: at + len(needle) + 15].replace("\n", " ")
     return repr(("..." if start else "") + snippet + ("..." if at + len(needle) + 15 < len(text) else ""))
+
+
+def _ignores_other(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> bool:
+    """True when a comparison method never looks at the object it is compared with."""
+    params = [*node.args.posonlyargs, *node.args.args]
+    if len(params) < 2:
+        return True
+    other = params[1].arg
+    body = node.body if isinstance(node.body, list) else [node.body]
+    return not any(isinstance(n, ast.Name) and n.id == other for stmt in body for n in ast.walk(stmt))
 
 
 def _always_true(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

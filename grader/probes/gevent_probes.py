@@ -92,14 +92,19 @@ def _call(fn, *args, limit: float = CALL_LIMIT):
         return None, describe(exc)
 
 
-def crawl_probe(mod, urls, concurrency, delay) -> dict:
-    """crawl(urls, fetch, concurrency) where fetch blocks in time.sleep(delay)."""
+def crawl_probe(mod, urls, concurrency, delay, delays=None, fail=()) -> dict:
+    """crawl(urls, fetch, concurrency) where fetch blocks in time.sleep(delay) (or ``delays[i]``
+    for ``urls[i]``, to make them finish in another order than they started) and raises
+    ``ValueError`` for the urls in ``fail``."""
     from grader.probes.inflight import InFlight
 
     probe = InFlight()
+    per_url = dict(zip(urls, delays)) if delays is not None else {}
 
     def fetch(url):
-        time.sleep(delay)  # looked up at call time: cooperative only if time is patched
+        time.sleep(per_url.get(url, delay))  # looked up at call time: cooperative only if time is patched
+        if url in fail:
+            raise ValueError(f"cannot fetch {url}")
         return f"page of {url}"
 
     report = {"patched": _patched()}
@@ -109,6 +114,65 @@ def crawl_probe(mod, urls, concurrency, delay) -> dict:
     report["result"] = result if isinstance(result, dict) else None
     report["peak"], report["calls"] = probe.peak, probe.calls
     return report
+
+
+class _WaitTimeouts:
+    """Record the ``timeout`` given to gevent's waiting calls (joinall, wait, iwait, Group/Pool
+    join, and join/get of greenlets made by gevent.spawn) while it is installed. Under the virtual
+    clock every sleep ends at once, so a fixed timeout shorter than the (virtual) work would go
+    unnoticed without this."""
+
+    def __init__(self, mod):
+        import gevent
+        import gevent.pool
+
+        self.timeouts: list = []
+        self._undo: list = []
+        record = self.timeouts.append
+
+        def spy(owner, name, position):
+            original = getattr(owner, name)
+
+            def wrapper(*args, **kwargs):
+                timeout = kwargs.get("timeout", args[position] if len(args) > position else None)
+                if timeout is not None:
+                    record(timeout)
+                return original(*args, **kwargs)
+
+            self._patch(owner, name, wrapper)
+            for attr, value in list(vars(mod).items()):  # `from gevent import joinall` in the module
+                if value is original:
+                    self._patch(mod, attr, wrapper)
+
+        spy(gevent, "joinall", 1)
+        spy(gevent, "wait", 1)
+        spy(gevent, "iwait", 1)
+        spy(gevent.pool.Group, "join", 1)
+
+        class TimedGreenlet(gevent.Greenlet):
+            def join(self, timeout=None):
+                if timeout is not None:
+                    record(timeout)
+                return super().join(timeout)
+
+            def get(self, block=True, timeout=None):
+                if timeout is not None:
+                    record(timeout)
+                return super().get(block, timeout)
+
+        original_spawn = gevent.spawn
+        self._patch(gevent, "spawn", TimedGreenlet.spawn)
+        for attr, value in list(vars(mod).items()):
+            if value is original_spawn:
+                self._patch(mod, attr, TimedGreenlet.spawn)
+
+    def _patch(self, owner, name, value):
+        self._undo.append((owner, name, getattr(owner, name)))
+        setattr(owner, name, value)
+
+    def restore(self):
+        for owner, name, value in reversed(self._undo):
+            setattr(owner, name, value)
 
 
 def sleep_sort_probe(mod, numbers, unit, rendezvous=1.0) -> dict:
@@ -149,11 +213,14 @@ def sleep_sort_probe(mod, numbers, unit, rendezvous=1.0) -> dict:
 
     time.sleep = virtual_sleep
     ticker = gevent.spawn(clock)
+    waits = _WaitTimeouts(mod)
     try:
         result, error = _call(mod.sleep_sort, list(numbers), unit)
     finally:
+        waits.restore()
         time.sleep = patched_sleep
         ticker.kill()
+    report["wait_timeouts"] = waits.timeouts
     report.setdefault("together", len(sleepers))
     report["error"] = error
     report["result"] = list(result) if isinstance(result, (list, tuple)) else None

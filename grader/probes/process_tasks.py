@@ -7,6 +7,9 @@ Child processes import these by name, so they live here and not in the hidden te
   waits at a shared barrier until every sibling is being squared too.
 * ``job_with_helper`` / ``exit_with`` are jobs for ``supervise``: the first starts a helper
   process of its own, which a daemonic process may not do.
+* ``WhereInt`` / ``SlowInt`` / ``CrashInt`` (01_processes) tell where a square was computed, fix
+  the order in which squares finish, or end the child that computes one; ``fail_slow_first``
+  (04_pool) makes the first failure in input order arrive last.
 * ``StoppableEvent`` is a ``threading.Event`` whose waiters can be made to exit, so a test can
   end a logger thread it never got a handle to (and a non-daemon one cannot hang pytest's exit).
 """
@@ -149,3 +152,127 @@ class StoppableEvent(threading.Event):
         finally:
             threading.excepthook = previous
         return [t for t in threads if t.is_alive()]
+
+
+# --------------------------------------------------------------------------- where a square was computed
+#: tokens of the WhereInts made in this process; a forked child inherits them, a spawned one does not
+_MADE_HERE: set[str] = set()
+
+
+class Product(int):
+    """An int (a square) that remembers where it was computed: ``where`` = (pid, ppid, inherited)."""
+
+    def __new__(cls, value: int, where: tuple) -> Product:
+        obj = super().__new__(cls, value)
+        obj.where = tuple(where)
+        return obj
+
+    def __reduce__(self):
+        return (Product, (int(self), self.where))
+
+
+class WhereInt(int):
+    """An int whose square (``x * x``, ``x ** 2``) is a ``Product`` telling which process computed it.
+
+    ``inherited`` is True when the computing process still holds this object's creation token in
+    its memory, i.e. it was forked from the creator after the WhereInt was made; a spawned or
+    forkserver child imports this module afresh and does not.
+    """
+
+    def __new__(cls, value: int) -> WhereInt:
+        obj = super().__new__(cls, value)
+        obj.token = f"{os.getpid()}-{id(obj)}-{time.monotonic_ns()}"
+        obj.creator = os.getpid()
+        _MADE_HERE.add(obj.token)
+        return obj
+
+    def __reduce__(self):
+        return (_rebuild_where_int, (int(self), self.token, self.creator))
+
+    def _where(self) -> tuple:
+        return (os.getpid(), os.getppid(), self.token in _MADE_HERE)
+
+    def __mul__(self, other):
+        return Product(int(self) * int(other), self._where())
+
+    __rmul__ = __mul__
+
+    def __pow__(self, exponent, modulo=None):
+        return Product(pow(int(self), int(exponent), modulo), self._where())
+
+    def __repr__(self) -> str:
+        return f"WhereInt({int(self)})"
+
+
+def _rebuild_where_int(value: int, token: str, creator: int) -> WhereInt:
+    obj = int.__new__(WhereInt, value)
+    obj.token = token
+    obj.creator = creator
+    return obj
+
+
+def start_method_of(product, creator: int) -> str:
+    """Which start method made the process that computed ``product`` (a ``Product``)."""
+    pid, ppid, inherited = product.where
+    if pid == creator:
+        return "none (it ran in the calling process)"
+    if inherited:
+        return "fork"
+    return "spawn" if ppid == creator else "forkserver"
+
+
+class CrashInt(int):
+    """An int whose square cannot be computed: the process that tries ends at once (exit code 3)."""
+
+    def __mul__(self, other):
+        os._exit(3)
+
+    __rmul__ = __mul__
+
+    def __pow__(self, exponent, modulo=None):
+        os._exit(3)
+
+
+def die_at_once(*args) -> None:
+    """A child target that ends its process at once (exit code 3) without sending anything."""
+    os._exit(3)
+
+
+class SlowInt:
+    """An int stand-in whose square takes ``delay`` seconds: unequal delays fix the finishing order."""
+
+    def __init__(self, value: int, delay: float) -> None:
+        self.value = value
+        self.delay = delay
+
+    def __mul__(self, other):
+        time.sleep(self.delay)
+        return self.value * int(other)
+
+    __rmul__ = __mul__
+
+    def __pow__(self, exponent, modulo=None):
+        time.sleep(self.delay)
+        return pow(self.value, int(exponent), modulo)
+
+    def __int__(self) -> int:
+        return self.value
+
+    __index__ = __int__
+
+    def __repr__(self) -> str:
+        return f"SlowInt({self.value}, {self.delay})"
+
+
+def fail_slow_first(event, timeout: float, delay: float, x: int) -> int:
+    """A Pool task (04_pool): raise ``ValueError(f"bad item {x}")``; item 0 fails only after another.
+
+    Every other item sets ``event`` and raises at once; item 0 waits for ``event`` (at most
+    ``timeout``) and ``delay`` seconds more. So the first failure in input order is the last to arrive.
+    """
+    if x == 0:
+        event.wait(timeout)
+        time.sleep(delay)
+    else:
+        event.set()
+    raise ValueError(f"bad item {x}")

@@ -61,3 +61,18 @@ def finish_first_last(event, timeout: float, delay: float, x: int) -> int:
     else:
         event.set()
     return x * x
+
+
+def fail_first_last(event, timeout: float, delay: float, x: int) -> int:
+    """Raise ``ValueError(f"bad item {x}")`` for every item; item 0 fails only after another has.
+
+    Like ``finish_first_last``, with failures: every other item sets ``event`` and raises at once;
+    item 0 waits for ``event`` (at most ``timeout``) and ``delay`` seconds more, then raises. So
+    the first failure in input order (item 0) is the last one to arrive in the parent.
+    """
+    if x == 0:
+        event.wait(timeout)
+        time.sleep(delay)
+    else:
+        event.set()
+    raise ValueError(f"bad item {x}")

@@ -7,6 +7,9 @@ Classroom are computed differently (pass fraction times ``max_score`` vs the sum
 so we emit one runner per exercise, whose tests all carry the same share: the two totals then
 agree exactly. Every runner has a non-empty ``tests`` list, even when the topic could not run,
 and a test's ``status`` is ``pass`` exactly when its ``score`` is its full share.
+
+The reporter prints each test's name and message to its step's log, where the runner reads any
+line starting with ``::`` as a workflow command: those texts pass through ``safe.workflow_safe``.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import re
 from typing import Any
 
 from grader.report import markdown
+from grader.report.safe import plain, workflow_safe
 from grader.result import GradeResult, Status
 
 _STATUS = {Status.PASSED: "pass", Status.FAILED: "fail", Status.TIMEOUT: "fail", Status.ERROR: "error"}
@@ -41,16 +45,17 @@ def runner_results(result: GradeResult) -> dict[str, dict[str, Any]]:
         for name, tests in exercises.items():
             max_score = round(sum(t.max_score for t in tests), 6) if tests else round(topic.max_score, 6)
             entries = [{
-                "name": f"{topic.id} {t.id}",
+                "name": workflow_safe(f"{topic.id} {t.id}"),
                 "status": _STATUS[t.status],
                 "score": round(t.score, 6),
-                "message": (t.message + (f"\nHint: {t.hint}" if t.hint else "")).strip(),
+                "message": workflow_safe((t.message + (f"\nHint: {t.hint}" if t.hint else "")).strip()),
                 "test_code": "",
                 "filename": "",
                 "line_no": 0,
                 "duration": round(t.duration_s * 1000),
             } for t in tests] or [{
-                "name": f"{topic.id}", "status": "error", "score": 0, "message": topic.message or "not graded",
+                "name": workflow_safe(topic.id), "status": "error", "score": 0,
+                "message": workflow_safe(topic.message or "not graded"),
                 "test_code": "", "filename": "", "line_no": 0, "duration": 0,
             }]
             statuses = {e["status"] for e in entries}
@@ -99,7 +104,8 @@ def annotation_lines(result: GradeResult, file_for: dict[str, str] | None = None
             seen.add(test.exercise)
             where = f"file={escape_property(file_for[topic.id])}," if file_for and topic.id in file_for else ""
             title = escape_property(f"{topic.id} {test.exercise or ''}: {test.status.value}")
-            body = escape_data((test.message.splitlines() or [""])[0] + (f" | hint: {test.hint}" if test.hint else ""))
+            first = (plain(test.message).splitlines() or [""])[0]
+            body = escape_data(first + (f" | hint: {test.hint}" if test.hint else ""))
             lines.append(f"::error {where}title={title}::{body}")
     return "\n".join(lines[:MAX_ANNOTATIONS]) + ("\n" if lines else "")
 

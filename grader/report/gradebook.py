@@ -1,10 +1,16 @@
-"""``gradebook.csv``: one row per student with the total, each topic's score, a status and flags."""
+"""``gradebook.csv``: one row per student with the total, each topic's score, a status and flags.
+
+Every cell is one line and never a formula (``safe.cell``): a student's folder name that starts
+with ``=`` is text in a spreadsheet. A flag is ``topic:code``, or its bare code when it belongs to
+no topic.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 
+from grader.report.safe import cell
 from grader.result import GradeResult, Status
 
 
@@ -16,13 +22,14 @@ def render(rows: list[tuple[str, GradeResult]]) -> str:
                 topic_ids.append(topic.id)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["student", "score", "max_score", *topic_ids, "status", "flags"])
+    writer.writerow([cell(value) for value in ("student", "score", "max_score", *topic_ids, "status", "flags")])
     for student, result in sorted(rows, key=lambda row: row[0]):
         scores = {t.id: f"{t.score:g}" for t in result.topics}
-        writer.writerow([
+        writer.writerow([cell(value) for value in (
             student, f"{result.score:g}", f"{result.max_score:g}", *(scores.get(t, "") for t in topic_ids),
-            _status(result), "; ".join(f"{f.topic or '-'}:{f.code.value}" for f in result.all_flags),
-        ])
+            _status(result), "; ".join(f"{f.topic}:{f.code.value}" if f.topic else f.code.value
+                                       for f in result.all_flags),
+        )])
     return buffer.getvalue()
 
 

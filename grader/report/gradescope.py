@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from grader.report.safe import no_surrogates
 from grader.result import GradeResult, Status
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
@@ -15,7 +16,8 @@ def as_dict(result: GradeResult, *, visibility: str = "visible", execution_time:
     for topic in result.topics:
         if topic.message and not topic.tests:
             tests.append({"name": f"{topic.id}: could not be graded", "score": 0.0, "max_score": topic.max_score,
-                          "status": "failed", "output": topic.message, "tags": [topic.id], "visibility": visibility})
+                          "status": "failed", "output": no_surrogates(topic.message), "tags": [topic.id],
+                          "visibility": visibility})
         for test in topic.tests:
             output = test.message + (f"\n\nHint: {test.hint}" if test.hint else "")
             tests.append({
@@ -23,7 +25,7 @@ def as_dict(result: GradeResult, *, visibility: str = "visible", execution_time:
                 "score": test.score,
                 "max_score": test.max_score,
                 "status": "passed" if test.status is Status.PASSED else "failed",
-                "output": output.strip(),
+                "output": no_surrogates(output.strip()),
                 "tags": [topic.id] + ([test.exercise] if test.exercise else []),
                 "visibility": visibility,
             })

@@ -1,9 +1,12 @@
-"""Per-student feedback as a self-contained HTML page (the same content as the Markdown)."""
+"""Per-student feedback as a self-contained HTML page (the same content as the Markdown).
+
+Student text is escaped and ``plain`` (no control character or lone surrogate reaches the page)."""
 
 from __future__ import annotations
 
 from html import escape
 
+from grader.report.safe import one_line, plain
 from grader.result import GradeResult, Status
 
 _STYLE = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
@@ -17,7 +20,7 @@ def _points(value: float) -> str:
 
 
 def render(result: GradeResult, student: str | None = None) -> str:
-    title = "Feedback" + (f" for {student}" if student else "")
+    title = "Feedback" + (f" for {one_line(student)}" if student else "")
     out = [f"<!doctype html><html><head><meta charset='utf-8'><title>{escape(title)}</title>",
            f"<style>{_STYLE}</style></head><body>", f"<h1>{escape(title)}</h1>",
            f"<p><strong>Score: {_points(result.score)} / {_points(result.max_score)}</strong></p>",
@@ -33,7 +36,7 @@ def render(result: GradeResult, student: str | None = None) -> str:
             continue
         out.append(f"<h2>{escape(topic.id)}: {escape(topic.title)}</h2>")
         if topic.message:
-            out.append(f"<pre>{escape(topic.message)}</pre>")
+            out.append(f"<pre>{escape(plain(topic.message))}</pre>")
         out.append("<ul>")
         hinted: set[str | None] = set()
         for test in failed:
@@ -42,7 +45,7 @@ def render(result: GradeResult, student: str | None = None) -> str:
             status = test.status.value
             item = [f"<li><span class='{status}'>{status}</span> <code>{escape(test.id)}</code>"]
             if test.message:
-                item.append(f"<pre>{escape(test.message)}</pre>")
+                item.append(f"<pre>{escape(plain(test.message))}</pre>")
             if test.hint and test.exercise not in hinted:
                 hinted.add(test.exercise)
                 item.append(f"<p>Hint: {escape(test.hint)}</p>")

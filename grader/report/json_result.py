@@ -1,10 +1,13 @@
-"""The ``grader-result/1`` JSON document (the contract in DESIGN.md)."""
+"""The ``grader-result/1`` JSON document (the contract in DESIGN.md).
+
+Texts are kept as they are except lone surrogates (U+FFFD instead), which strict JSON readers refuse."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from grader.report.safe import no_surrogates
 from grader.result import SCHEMA, Flag, GradeResult, Status, TestResult, TopicResult
 
 
@@ -21,8 +24,8 @@ def test_dict(test: TestResult) -> dict[str, Any]:
         "status": test.status.value,
         "score": test.score,
         "max_score": test.max_score,
-        "message": test.message,
-        "hint": test.hint,
+        "message": no_surrogates(test.message),
+        "hint": no_surrogates(test.hint),
         "duration_s": test.duration_s,
     }
 
@@ -34,7 +37,7 @@ def topic_dict(topic: TopicResult) -> dict[str, Any]:
         "score": _num(topic.score),
         "max_score": _num(topic.max_score),
         "status": topic.status.value,
-        "message": topic.message,
+        "message": no_surrogates(topic.message),
         "tests": [test_dict(t) for t in topic.tests],
     }
 
@@ -45,7 +48,8 @@ def as_dict(result: GradeResult) -> dict[str, Any]:
         "score": _num(result.score),
         "max_score": _num(result.max_score),
         "topics": [topic_dict(t) for t in result.topics],
-        "flags": [f.as_dict() for f in result.all_flags],
+        "flags": [{k: None if v is None else no_surrogates(v) for k, v in f.as_dict().items()}
+                  for f in result.all_flags],
         "sandbox": result.sandbox,
     }
 

@@ -1,26 +1,31 @@
-"""JUnit XML: one testsuite per topic, one testcase per hidden test (CI dashboards read this)."""
+"""JUnit XML: one testsuite per topic, one testcase per hidden test (CI dashboards read this).
+
+Always well-formed: every text passes through ``plain`` (no NUL, ESC, U+FFFE or lone surrogate,
+which XML 1.0 cannot hold), and ElementTree escapes the markup characters.
+"""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from grader.report.safe import one_line, plain
 from grader.result import GradeResult, Status
 
 
 def render(result: GradeResult, name: str = "grader") -> str:
-    suites = ET.Element("testsuites", name=name, tests=str(sum(len(t.tests) for t in result.topics)))
+    suites = ET.Element("testsuites", name=one_line(name), tests=str(sum(len(t.tests) for t in result.topics)))
     for topic in result.topics:
         failures = sum(t.status is Status.FAILED for t in topic.tests)
         errors = sum(t.status in (Status.ERROR, Status.TIMEOUT) for t in topic.tests)
-        suite = ET.SubElement(suites, "testsuite", name=topic.id, tests=str(len(topic.tests)),
+        suite = ET.SubElement(suites, "testsuite", name=plain(topic.id), tests=str(len(topic.tests)),
                               failures=str(failures), errors=str(errors),
                               time=f"{sum(t.duration_s for t in topic.tests):.3f}")
         if topic.message and not topic.tests:
-            case = ET.SubElement(suite, "testcase", classname=topic.id, name="(topic)", time="0")
-            ET.SubElement(case, "error", message=topic.message).text = topic.message
+            case = ET.SubElement(suite, "testcase", classname=plain(topic.id), name="(topic)", time="0")
+            ET.SubElement(case, "error", message=plain(topic.message)).text = plain(topic.message)
         for test in topic.tests:
-            case = ET.SubElement(suite, "testcase", classname=f"{topic.id}.{test.exercise or 'unassigned'}",
-                                 name=test.id, time=f"{test.duration_s:.3f}")
+            case = ET.SubElement(suite, "testcase", classname=plain(f"{topic.id}.{test.exercise or 'unassigned'}"),
+                                 name=plain(test.id), time=f"{test.duration_s:.3f}")
             ET.SubElement(case, "properties")
             props = case.find("properties")
             assert props is not None
@@ -29,8 +34,8 @@ def render(result: GradeResult, name: str = "grader") -> str:
             if test.status is Status.PASSED:
                 continue
             tag = "failure" if test.status is Status.FAILED else "error"
-            body = test.message + (f"\nhint: {test.hint}" if test.hint else "")
-            ET.SubElement(case, tag, message=_first_line(test.message) or test.status.value,
+            body = plain(test.message + (f"\nhint: {test.hint}" if test.hint else ""))
+            ET.SubElement(case, tag, message=_first_line(plain(test.message)) or test.status.value,
                           type=test.status.value).text = body
     ET.indent(suites)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

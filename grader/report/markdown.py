@@ -1,11 +1,14 @@
 """Per-student feedback in Markdown: scores per topic, then each failed test with message and hint.
 
 It never shows hidden test code: only test names, the failure message and the course's hint.
-Student-controlled text is put in fenced blocks so it cannot format (or inject into) the page.
+Student-controlled text is put in fenced blocks so it cannot format (or inject into) the page;
+text on a Markdown line of its own (the student's name in the title, which comes from a folder
+name) is escaped and kept on that line.
 """
 
 from __future__ import annotations
 
+from grader.report.safe import markdown_inline, plain
 from grader.result import GradeResult, Status
 
 
@@ -14,7 +17,8 @@ def _points(value: float) -> str:
 
 
 def fence(text: str) -> str:
-    """A code fence longer than any backtick run in ``text``."""
+    """A code fence longer than any backtick run in ``text`` (which is made ``plain``)."""
+    text = plain(text)
     ticks = "`" * max(3, _longest_backticks(text) + 1)
     return f"{ticks}text\n{text}\n{ticks}"
 
@@ -28,7 +32,7 @@ def _longest_backticks(text: str) -> int:
 
 
 def render(result: GradeResult, student: str | None = None) -> str:
-    title = f"# Feedback{f' for {student}' if student else ''}"
+    title = f"# Feedback{f' for {markdown_inline(student)}' if student else ''}"
     lines = [title, "", f"**Score: {_points(result.score)} / {_points(result.max_score)}**", "",
              "| topic | score | status |", "|---|---|---|"]
     for topic in result.topics:

@@ -9,11 +9,13 @@ import os
 import secrets
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from grader import settings
 from grader.fsutil import write_atomic
-from grader.result import GradeResult
+from grader.report.safe import one_line
+from grader.result import Flag, FlagCode, GradeResult
 
 
 def emit(out: Path | None, fmt: str, table: Callable[[bool], str], data: Callable[[], str]) -> None:
@@ -27,16 +29,43 @@ def emit(out: Path | None, fmt: str, table: Callable[[bool], str], data: Callabl
 
 
 def write_batch_reports(out: Path, results: dict[str, GradeResult]) -> None:
-    """gradebook.csv plus per-student feedback (Markdown, HTML) and JUnit XML."""
+    """gradebook.csv plus per-student feedback (Markdown, HTML) and JUnit XML, in files named by
+    ``batch.file_stems``. When a student's reports fail to render or write, they are written again
+    from the scores alone (no message, hint or flag text) with a ``grader-error`` flag saying why;
+    the others' reports are written whatever happens."""
+    from grader.grading.batch import file_stems
     from grader.report import gradebook, html, junit, markdown
 
     for sub in ("feedback", "junit"):
         (out / sub).mkdir(parents=True, exist_ok=True)
+    stems = file_stems(list(results))
+    rows = {}
     for student, result in results.items():
-        write_atomic(out / "feedback" / f"{student}.md", markdown.render(result, student))
-        write_atomic(out / "feedback" / f"{student}.html", html.render(result, student))
-        write_atomic(out / "junit" / f"{student}.xml", junit.render(result, name=student))
-    write_atomic(out / "gradebook.csv", gradebook.render(sorted(results.items())))
+        attempt = result
+        for last in (False, True):
+            try:
+                write_atomic(out / "feedback" / f"{stems[student]}.md", markdown.render(attempt, student))
+                write_atomic(out / "feedback" / f"{stems[student]}.html", html.render(attempt, student))
+                write_atomic(out / "junit" / f"{stems[student]}.xml", junit.render(attempt, name=student))
+                gradebook.render([(student, attempt)])
+                rows[student] = attempt
+                break
+            except Exception as exc:  # noqa: BLE001 - one student's reports never stop the class's
+                why = one_line(f"{type(exc).__name__}: {exc}", 300)
+                print(f"grader: warning: reports for {one_line(student, 100)!r}: {why}", file=sys.stderr)
+                if last:
+                    break
+                attempt = _scores_only(result, why)
+    write_atomic(out / "gradebook.csv", gradebook.render(sorted(rows.items())))
+
+
+def _scores_only(result: GradeResult, why: str) -> GradeResult:
+    """``result`` without any student text, flagged with why its reports could not be written."""
+    topics = tuple(replace(t, flags=(), message="report not shown" if t.message else "",
+                           tests=tuple(replace(x, message="", hint="") for x in t.tests))
+                   for t in result.topics)
+    return replace(result, topics=topics,
+                   flags=(Flag(FlagCode.GRADER_ERROR, f"the reports could not be written: {why}"),))
 
 
 def write_github(result: GradeResult, files: dict[str, str], table: str) -> None:

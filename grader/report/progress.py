@@ -6,11 +6,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from grader.report.safe import one_line
+
 
 @contextmanager
 def batch_progress(total: int, *, quiet: bool) -> Iterator[Callable[[str, Any, int, int], None]]:
     """A bar over the students; yields the ``on_event`` callback of ``grader.grading.batch.Batch``."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -28,10 +31,12 @@ def batch_progress(total: int, *, quiet: bool) -> Iterator[Callable[[str, Any, i
         task = progress.add_task("grading", total=total)
 
         def on_event(event: str, student: Any, done: int, _total: int) -> None:
+            # The description is rich markup: a name like "[/]" must be text, and escapes must not reach the terminal.
+            name = escape(one_line(student.name, 60))
             if event == "start":
-                progress.update(task, description=f"grading {student.name}")
+                progress.update(task, description=f"grading {name}")
             else:
-                progress.update(task, completed=done, description=f"graded {student.name}")
+                progress.update(task, completed=done, description=f"graded {name}")
 
         yield on_event
 

@@ -29,6 +29,8 @@ class Event(str, Enum):
     """A snapshot of the test process when pytest-timeout fired (``id``, ``threads``, ``tasks``, ``waits``)."""
     RESULT = "result"
     """A test ended, teardown included (``id``, ``outcome``, ``message``, ``duration``)."""
+    TAMPERED = "tampered"
+    """The test machinery was replaced, or a failure reported as a pass (``id``, ``what``)."""
     END = "end"
     """pytest returned (``rc``), written by the entry point."""
 

@@ -59,7 +59,9 @@ def apply_with_callbacks(func, items, processes=2, ctx=None) -> tuple[dict, dict
     A callback is called with ONE argument (the value or the exception), so bind the item with
     ``functools.partial`` (e.g. ``functools.partial(results.__setitem__, x)``). Callbacks run in
     the parent process, in the pool's result-handler thread. Then ``close()`` and ``join()``
-    the pool: once ``join()`` returns, every callback has run. Return ``(results, errors)``;
+    the pool: once ``join()`` returns, every callback has run. Callbacks run in completion order,
+    not input order, and a ``lambda`` reads the loop variable when it runs, not when it was made:
+    bind each item with ``functools.partial``. Return ``(results, errors)``;
     every item appears in exactly one of the two dicts. Items are hashable.
 
     >>> apply_with_callbacks(int, ["1", "x"])
@@ -95,7 +97,11 @@ def map_with_deadline(func, items, timeout, processes=2, ctx=None) -> list:
       ``TimeoutError``). Then ``terminate()`` the pool, so the workers stop working on the slow
       tasks, ``join()`` it, and re-raise that ``multiprocessing.TimeoutError``.
 
-    No worker process may be left running when the function returns or raises.
+    * A task raised: ``get`` re-raises that exception; shut the pool down (``close()`` or
+      ``terminate()``, then ``join()``: a ``try``/``finally``) and let it propagate.
+
+    ``timeout`` is for the whole map, not for each result. No worker process may be left running
+    when the function returns or raises.
     """
     ### BEGIN SOLUTION
     ctx = ctx or multiprocessing.get_context()
@@ -118,7 +124,9 @@ def imap_in_order(func, items, on_result, processes=2, ctx=None) -> list:
     call ``on_result(i, r)`` right away, before waiting for the next result: result 0 must be
     reported while the later tasks may still be running. Results arrive in input order
     (``imap``, not ``imap_unordered``). Then ``close()`` and ``join()`` the pool and return the
-    list of all results in input order.
+    list of all results in input order. If a task raised, the iteration re-raises its exception
+    when it reaches that item: close and join the pool anyway (``try``/``finally``) and let it
+    propagate.
     """
     ### BEGIN SOLUTION
     ctx = ctx or multiprocessing.get_context()

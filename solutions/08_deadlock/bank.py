@@ -27,12 +27,15 @@ class Account:
 def transfer(src: Account, dst: Account, amount: int) -> None:
     """Move ``amount`` from ``src`` to ``dst`` (two different accounts) while holding both locks.
 
-    * Take the two accounts' locks in ascending ``id`` order, whatever the direction of the
-      transfer: ``transfer(a, b, ...)`` and ``transfer(b, a, ...)`` lock the same account first.
-      One global order means no two threads can each hold one lock and wait for the other.
+    * Take the two accounts' locks in ascending ``id`` order (the account's ``id`` attribute,
+      not Python's ``id()``): the lower id first, whatever the direction of the transfer.
+      ``transfer(a, b, ...)`` and ``transfer(b, a, ...)`` lock the same account first. One global
+      order means no two threads can each hold one lock and wait for the other.
     * Hold BOTH locks while you change the balances: ``src.balance -= amount`` and
-      ``dst.balance += amount`` both happen with both locks held.
-    * Release both locks before returning (``with`` blocks do this for you, even on errors).
+      ``dst.balance += amount`` both happen with both locks held. A lock that is busy is waited
+      for (or retried): transfer always moves the money, it never gives up silently.
+    * Release both locks before returning (``with`` blocks do this for you, even on errors:
+      ``transfer(a, b, None)`` raises TypeError and leaves both locks free).
 
     No overdraft check: a balance may go negative.
     """
@@ -92,8 +95,11 @@ def dine(forks: list, meals: int, eat) -> None:
     Start one ``threading.Thread`` per philosopher ``i`` in ``range(n)``. Philosopher ``i`` eats
     ``meals`` times, calling ``eat(i)`` each time while holding forks ``i`` and
     ``(i + 1) % n`` (the locks in ``forks``). No deadlock is allowed: if every philosopher picks
-    up the left fork and then waits for the right one, they can all wait forever. Join every
-    thread before returning. ``n >= 2``.
+    up the left fork and then waits for the right one, they can all wait forever. ``n >= 2``.
+
+    The philosophers run at the same time: start all ``n`` threads first, then join every one
+    of them, without a timeout (meals may take any length of time), before returning. A fork
+    whose ``acquire(timeout=...)`` returned False is not held: never eat without both forks.
 
     Use a global fork order or try-lock with back-off (see ``philosopher``). The tests check the
     order in which forks are taken, so a "waiter" that lets at most n - 1 philosophers sit down

@@ -39,6 +39,8 @@ async def bounded_gather(fetch, items, limit):
       starts as soon as ANY running one finishes, not when a whole batch of ``limit`` has
       finished.
     * If a fetch raises, ``bounded_gather`` raises that exception (as ``asyncio.gather`` does).
+      A fetch that raises frees its slot all the same (``async with`` does that), so no other
+      fetch stays blocked waiting for it.
     """
     ### BEGIN SOLUTION
     semaphore = asyncio.Semaphore(limit)
@@ -60,7 +62,9 @@ async def first_done(fetch, items, timeout):
       Pass tasks, not coroutines: ``asyncio.wait`` rejects bare coroutines since Python 3.11.
     * Before returning, ``cancel()`` every task that has not finished AND wait until they have
       all finished cancelling (for example ``await asyncio.gather(*tasks,
-      return_exceptions=True)``): no task may outlive the call.
+      return_exceptions=True)``): no task may outlive the call, however it ends (a result, an
+      error, the timeout, or the caller cancelling ``first_done`` while it waits: clean up in a
+      ``finally`` block, then let the exception or the cancellation propagate).
     * If the first task to finish raised, raise its exception (``task.result()`` does that).
     * If none has finished after ``timeout`` seconds, cancel them all the same way and raise
       ``TimeoutError``.
@@ -89,7 +93,9 @@ async def all_or_nothing(fetch, items, timeout):
     * If the fetches have not all finished after ``timeout`` seconds, cancel them all the same
       way and raise ``TimeoutError`` (on 3.10, ``asyncio.wait_for`` raises
       ``asyncio.TimeoutError``, a different class there: that is fine too).
-    * No task may outlive the call.
+    * No task may outlive the call, however it ends: that includes the caller cancelling
+      ``all_or_nothing`` while it waits (a ``TaskGroup`` or a ``finally`` block handles it; the
+      ``CancelledError`` then propagates).
 
     On Python 3.11+ this is ``asyncio.TaskGroup`` inside ``asyncio.timeout(timeout)``. A way
     that works on 3.10 too: ``create_task`` for each, ``await asyncio.wait_for(

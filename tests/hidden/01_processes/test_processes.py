@@ -10,20 +10,75 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import multiprocessing.process
 import os
 import queue
+import sys
 
 import psutil
 import pytest
 
 from grader.probes import call_with_timeout, load_student
 from grader.probes.child import run_child
-from grader.probes.process_tasks import NOT_TOGETHER, RendezvousInt
+from grader.probes.process_tasks import (
+    NOT_TOGETHER,
+    CrashInt,
+    RendezvousInt,
+    WhereInt,
+    die_at_once,
+    start_method_of,
+)
 
 
 @pytest.fixture
 def processes():
     return load_student("processes")
+
+
+#: the start method used by the error-path tests (one method is enough to see a hang)
+ONE_METHOD = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def _fake_one_cpu(monkeypatch) -> None:
+    """Make this host look like one CPU, so code sized by os.cpu_count() behaves the same everywhere."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(os, "process_cpu_count", lambda: 1, raising=False)
+
+
+def _record_start_and_join(monkeypatch) -> tuple[list, list]:
+    """Spy on Process.start/join in this process: (started processes, processes joined to the end)."""
+    started, joined = [], []
+    real_start, real_join = multiprocessing.process.BaseProcess.start, multiprocessing.process.BaseProcess.join
+
+    def start(self):
+        started.append(self)
+        return real_start(self)
+
+    def join(self, timeout=None):
+        result = real_join(self, timeout)
+        if self.exitcode is not None:
+            joined.append(self)
+        return result
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", start)
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "join", join)
+    return started, joined
+
+
+def _gives_up(fn, *args, what: str) -> None:
+    """fn(*args) must raise queue.Empty within a few seconds (its TIMEOUT is 0.5 s), not wait forever."""
+    try:
+        with pytest.raises(queue.Empty):
+            call_with_timeout(fn, *args, timeout=5)
+    except pytest.fail.Exception as exc:
+        if "did not return" not in str(exc):
+            raise
+        pytest.fail(
+            f"{fn.__name__}() waited forever for {what} that died without sending anything: take "
+            "results with get(timeout=TIMEOUT) (the grader sets TIMEOUT to 0.5 s), so that "
+            "queue.Empty ends the wait",
+            pytrace=False,
+        )
 
 
 def _student_file(request) -> str:
@@ -65,6 +120,13 @@ class TestWorkerIdentity:
         assert not psutil.pid_exists(pid), (
             "the child process still exists after worker_identity() returned: join() it"
         )
+
+    def test_a_child_that_dies_is_not_waited_for_forever(self, processes, monkeypatch):
+        # The child ends without reporting anything; TIMEOUT is shortened to 0.5 s.
+        monkeypatch.setattr(processes, "send_identity", die_at_once)
+        monkeypatch.setattr(processes, "TIMEOUT", 0.5)
+        ctx = multiprocessing.get_context(ONE_METHOD)
+        _gives_up(processes.worker_identity, ctx, what="a child")
 
 
 # --------------------------------------------------------------------------- SquareWorker
@@ -119,6 +181,25 @@ class TestSquareWorker:
         assert item[2] == worker.pid, "the pid on the queue should be the worker's own pid"
         assert worker.exitcode == 0, f"the worker process exited with code {worker.exitcode}"
 
+    def test_square_is_computed_in_the_child(self, processes):
+        q = multiprocessing.Queue()
+        worker = processes.SquareWorker(WhereInt(8), q)
+        worker.start()
+        try:
+            item = q.get(timeout=5)
+        except queue.Empty:
+            pytest.fail("nothing arrived on out_q within 5 s", pytrace=False)
+        finally:
+            if worker.pid is not None:
+                worker.join(5)
+        square = item[1] if isinstance(item, tuple) and len(item) == 3 else None
+        assert square == 64, f"expected the tuple (8, 64, pid) on the queue, got {item!r}"
+        where = getattr(square, "where", None)
+        assert where is not None and where[0] == worker.pid, (
+            "x * x was not computed in the worker process: compute it in run() (which runs in the "
+            "child), not in __init__ (which runs in the parent)"
+        )
+
     def test_each_global_start_method(self, processes, ctx):
         method = ctx.get_start_method()
         res = run_child(_SQUARE_WORKER_CHILD, timeout=15, args=[method])
@@ -146,13 +227,15 @@ class TestSquareWorker:
 # --------------------------------------------------------------------------- run_squares
 _BIG_SQUARES_CHILD = r"""
 import multiprocessing, sys
+from grader.probes.process_tasks import SlowInt
 from processes import run_squares
 
 if __name__ == "__main__":
     base = 1 << 1_600_000
-    xs = [base + 3, base + 1, base + 2]
+    # The first process finishes last: its result is read last, so joining it any earlier blocks.
+    xs = [SlowInt(base + 3, 0.6), SlowInt(base + 1, 0.3), SlowInt(base + 2, 0.0)]
     result = run_squares(xs, multiprocessing.get_context(sys.argv[1]))
-    expected = sorted(x * x for x in xs)
+    expected = sorted(x.value * x.value for x in xs)
     if result == expected:
         print("ok")
     else:
@@ -166,24 +249,55 @@ class TestRunSquares:
         assert result == [0, 1, 4, 9], f"run_squares([3, -1, 2, 0]) returned {result!r}, expected [0, 1, 4, 9]"
         assert not multiprocessing.active_children(), "run_squares() left processes running: join them all"
 
+    def test_uses_the_given_context_and_joins_every_process(self, processes, ctx, monkeypatch):
+        method = ctx.get_start_method()
+        started, joined = _record_start_and_join(monkeypatch)
+        result = call_with_timeout(processes.run_squares, [WhereInt(3), WhereInt(2)], ctx, timeout=6)
+        assert result == [4, 9], f"run_squares([3, 2]) returned {result!r}, expected [4, 9]"
+        used = {start_method_of(square, os.getpid()) if hasattr(square, "where") else "?" for square in result}
+        assert used == {method}, (
+            f"run_squares(xs, ctx) was given a {method!r} context but its processes were started "
+            f"with {sorted(used)}: use ctx.Process and ctx.Queue, and do not replace ctx when it is given"
+        )
+        not_joined = [p for p in started if p not in joined]
+        assert started and not not_joined, (
+            "run_squares() returned without join()ing every process it started: a process that "
+            "has finished is only cleaned up by join()"
+        )
+
+    def test_empty_input(self, processes):
+        result = call_with_timeout(processes.run_squares, [], multiprocessing.get_context(ONE_METHOD), timeout=6)
+        assert result == [], f"run_squares([]) returned {result!r}, expected [] (no process to start)"
+
+    def test_a_child_that_dies_is_not_waited_for_forever(self, processes, monkeypatch):
+        # Squaring a CrashInt ends the child at once, so one result never comes; TIMEOUT is 0.5 s.
+        monkeypatch.setattr(processes, "TIMEOUT", 0.5)
+        ctx = multiprocessing.get_context(ONE_METHOD)
+        _gives_up(processes.run_squares, [CrashInt(2), 3], ctx, what="one of the children")
+
     def test_drains_before_joining(self, processes, ctx):
         # Each square pickles to ~400 KB, far more than a pipe holds (64 KB): a child cannot exit
-        # until the parent reads its result, so joining before draining waits forever. It runs in
-        # a child interpreter so that a stuck run_squares() cannot start processes after the test.
+        # until the parent reads its result, so joining before draining waits forever. The
+        # children finish in reverse order, so joining process i after the i-th get() blocks too.
+        # It runs in a child interpreter so that a stuck run_squares() cannot start processes
+        # after the test.
         method = ctx.get_start_method()
         res = run_child(_BIG_SQUARES_CHILD, timeout=8, args=[method])
         assert not res.timed_out, (
             f"[{method}] run_squares() did not return within 8 s when each result is ~400 KB: "
             "read every result (one get() per process) before you join any process; a child "
-            "cannot exit while its data is still in the queue"
+            "cannot exit while its data is still in the queue, and the i-th result you get is "
+            "not necessarily from the i-th process"
         )
         assert res.returncode == 0, f"[{method}] run_squares() with large numbers failed: {res.describe()}"
         assert res.stdout.strip() == "ok", (
             f"[{method}] run_squares() returned wrong squares for large numbers ({res.stdout.strip()[:100]})"
         )
 
-    def test_processes_run_at_the_same_time(self, processes, ctx):
-        # Squaring a RendezvousInt waits until all three are being squared at once.
+    def test_processes_run_at_the_same_time(self, processes, ctx, monkeypatch):
+        # Squaring a RendezvousInt waits until all three are being squared at once. The host
+        # looks like one CPU, so a Pool sized by os.cpu_count() fails on every machine.
+        _fake_one_cpu(monkeypatch)
         with ctx.Manager() as manager:
             barrier = manager.Barrier(3)
             xs = [RendezvousInt(v, barrier, 3.0) for v in (5, 6, 7)]
@@ -207,7 +321,45 @@ processes.main([method])
 """
 
 
+# Runs processes.py as __main__ (runpy, with sys.argv set as for `python processes.py METHOD`)
+# and records the start method of every process it starts.
+_ARGV_SPY_CHILD = r"""
+import multiprocessing, multiprocessing.process, runpy, sys
+script, method = sys.argv[1], sys.argv[2]
+used = []
+real_start = multiprocessing.process.BaseProcess.start
+
+def start(self):
+    used.append(getattr(self, "_start_method", None) or multiprocessing.get_start_method())
+    return real_start(self)
+
+multiprocessing.process.BaseProcess.start = start
+sys.argv = [script, method]
+runpy.run_path(script, run_name="__main__")
+print("USED " + ",".join(used), flush=True)
+"""
+
+
 class TestMainGuard:
+    def test_argv_chooses_the_start_method(self, request):
+        # A method that is not this platform's default, so ignoring argv shows.
+        method = "spawn" if sys.platform.startswith("linux") else "forkserver"
+        script = _student_file(request)
+        res = run_child(_ARGV_SPY_CHILD, timeout=10, args=[script, method])
+        assert not res.timed_out and res.returncode == 0, (
+            f"`python processes.py {method}` failed: {res.describe()}"
+        )
+        lines = res.stdout.strip().splitlines()
+        used = lines[-1].split(" ", 1)[1].split(",") if lines and lines[-1].startswith("USED ") else []
+        assert lines[:1] == ["[0, 1, 4, 9, 16]"] and used, (
+            f"`python processes.py {method}` printed {res.stdout.strip()[:200]!r}, expected [0, 1, 4, 9, 16]"
+        )
+        assert set(used) == {method}, (
+            f"`python processes.py {method}` started its processes with {sorted(set(used))}, not "
+            f"{method}: main(argv) must build ctx = multiprocessing.get_context(argv[0]) and pass "
+            "that ctx to run_squares"
+        )
+
     def test_script_runs_under_start_method(self, request, ctx):
         method = ctx.get_start_method()
         script = _student_file(request)

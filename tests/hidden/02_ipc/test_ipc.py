@@ -15,11 +15,17 @@ Every test runs under fork, spawn and forkserver (the ``ctx`` fixture). Parent-s
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
+import multiprocessing.connection
+import multiprocessing.process
+import multiprocessing.queues
+import os
+import queue
 
 import pytest
 
-from grader.probes import call_with_timeout, load_student
+from grader.probes import call_with_timeout, load_student, tasks
 from grader.probes.ipc_state import BigProducer, GatedProducer, connection_log, queue_guards
 
 CALL_LIMIT = 10.0  # backstop: the correct solution returns in under 1 s (spawn at load 13: ~4 s)
@@ -42,12 +48,62 @@ def _method(ctx) -> str:
     return ctx.get_start_method()
 
 
+#: the start method of the tests that check one behaviour, not the start methods
+ONE_METHOD = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+@pytest.fixture
+def started_methods(monkeypatch):
+    """The start method of every process started in this process during the test."""
+    used = []
+    real_start = multiprocessing.process.BaseProcess.start
+
+    def start(self):
+        used.append(getattr(self, "_start_method", None) or multiprocessing.get_start_method())
+        return real_start(self)
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", start)
+    return used
+
+
+def _check_methods(used, ctx) -> None:
+    method = _method(ctx)
+    assert used and set(used) == {method}, (
+        f"the function was given a {method!r} context but started its processes with "
+        f"{sorted(set(used))}: use ctx.Process / ctx.Queue / ctx.Pipe, not multiprocessing.*"
+    )
+
+
+class _DiesOnArrival:
+    """Unpickling this object ends the receiving process at once (exit code 3)."""
+
+    def __reduce__(self):
+        return (os._exit, (3,))
+
+
+def _must_not_hang(fn, *args, what: str, raises, **kwargs) -> None:
+    """fn(*args) must raise ``raises`` within 5 s; the module's TIMEOUT is 0.5 s."""
+    try:
+        with pytest.raises(raises):
+            call_with_timeout(fn, *args, timeout=5, **kwargs)
+    except pytest.fail.Exception as exc:
+        if "did not return" not in str(exc):
+            raise
+        pytest.fail(
+            f"{fn.__name__}() waited forever when {what}: never wait without a timeout "
+            "(poll(TIMEOUT) / get(timeout=TIMEOUT); the grader sets TIMEOUT to 0.5 s), and close "
+            "the parent's copy of the child's Pipe end so that a dead child means EOF",
+            pytrace=False,
+        )
+
+
 class TestPipeSum:
-    def test_numbers_cross_the_pipe_and_the_sum_comes_back(self, ipc, ctx):
+    def test_numbers_cross_the_pipe_and_the_sum_comes_back(self, ipc, ctx, started_methods):
         numbers = list(range(-20, 180))
         with connection_log() as log:
             total = call_with_timeout(ipc.pipe_sum, numbers, ctx=ctx, timeout=CALL_LIMIT)
         assert total == sum(numbers), f"[{_method(ctx)}] pipe_sum returned {total!r}, expected {sum(numbers)}"
+        _check_methods(started_methods, ctx)
         sent = log.sent()
         assert sent[: len(numbers)] == numbers, (
             "the parent should send each number on its own with send(x), in order, before anything "
@@ -66,6 +122,14 @@ class TestPipeSum:
                 "pipe_sum([]) should be 0 (the child answers 0 when the first message is None)"
             )
             assert call_with_timeout(ipc.pipe_sum, [41], ctx=ctx, timeout=CALL_LIMIT) == 41
+
+
+    def test_a_child_that_dies_is_not_waited_for_forever(self, ipc, monkeypatch):
+        # The child dies when it receives the second message, so no sum ever comes.
+        monkeypatch.setattr(ipc, "TIMEOUT", 0.5)
+        ctx = multiprocessing.get_context(ONE_METHOD)
+        _must_not_hang(ipc.pipe_sum, [1, _DiesOnArrival(), 2], ctx=ctx, what="the child died before answering",
+                       raises=(EOFError, OSError, multiprocessing.TimeoutError))
 
 
 class TestFanIn:
@@ -88,7 +152,24 @@ class TestFanIn:
             f"{items[:6]!r}... vs {expected[:6]!r}... (sorted, every item of every worker, no None)"
         )
 
-    def test_large_items_are_drained_before_join(self, ipc, ctx):
+    def test_large_items_are_drained_before_join(self, ipc, ctx, monkeypatch, started_methods):
+        # Every join() must come after the last worker's None: a join(timeout) before that only
+        # "works" because the timeout runs out while the worker is still stuck.
+        nones, early_joins = [0], []
+        real_get, real_join = multiprocessing.queues.Queue.get, multiprocessing.process.BaseProcess.join
+
+        def get(self, *args, **kwargs):
+            item = real_get(self, *args, **kwargs)
+            nones[0] += item is None
+            return item
+
+        def join(self, timeout=None):
+            if nones[0] < 2:
+                early_joins.append(timeout)
+            return real_join(self, timeout)
+
+        monkeypatch.setattr(multiprocessing.queues.Queue, "get", get)
+        monkeypatch.setattr(multiprocessing.process.BaseProcess, "join", join)
         produce = BigProducer(size=1_000_000, count=1)
         with queue_guards(method=_method(ctx)):
             items = call_with_timeout(ipc.fan_in, produce, 2, ctx=ctx, timeout=CALL_LIMIT)
@@ -96,16 +177,30 @@ class TestFanIn:
         assert [len(x) for x in items] == [len(x) for x in expected] and items == expected, (
             f"[{_method(ctx)}] fan_in should return the two 1 MB items, got {len(items)} item(s)"
         )
+        assert not early_joins, (
+            f"join() was called {len(early_joins)} time(s) (timeouts {early_joins}) before every worker's "
+            "None had arrived: drain first, join after. A join with a timeout before draining just "
+            "waits out the timeout while the worker is stuck on its unread item"
+        )
+        _check_methods(started_methods, ctx)
+
+    def test_a_failing_worker_is_not_waited_for_forever(self, ipc, monkeypatch):
+        # produce(0) raises, so worker 0 never puts its None.
+        monkeypatch.setattr(ipc, "TIMEOUT", 0.5)
+        ctx = multiprocessing.get_context(ONE_METHOD)
+        _must_not_hang(ipc.fan_in, functools.partial(tasks.fail_on, 0), 1, ctx=ctx,
+                       what="a worker died without sending its None", raises=queue.Empty)
 
 
 class TestPingPong:
-    def test_strict_turns(self, ipc, ctx):
+    def test_strict_turns(self, ipc, ctx, started_methods):
         rounds = 6
         with connection_log() as log:
             transcript = call_with_timeout(ipc.ping_pong, rounds, ctx=ctx, timeout=CALL_LIMIT)
         assert transcript == ["ping", "pong"] * rounds, (
             f"[{_method(ctx)}] expected ['ping', 'pong'] * {rounds}, got {transcript!r}"
         )
+        _check_methods(started_methods, ctx)
         ops = log.ops()
         expected_ops = [("send", "ping"), ("recv", "pong")] * rounds
         assert ops == expected_ops, (
@@ -113,6 +208,27 @@ class TestPingPong:
             f"next ping; its pipe calls were {ops[:6]!r}..."
         )
         assert len(log.connections()) == 1, "the parent should send and receive on one end of one Pipe"
+
+    def test_the_child_answers_only_after_each_ping(self, ipc, monkeypatch):
+        # Before each ping after the first, the parent looks (0.1 s) for a pong nobody asked for yet.
+        ctx = multiprocessing.get_context(ONE_METHOD)
+        owner, unasked, pings = os.getpid(), [], [0]
+        real_send = multiprocessing.connection._ConnectionBase.send
+
+        def send(self, obj):
+            if os.getpid() == owner and obj == "ping":
+                if pings[0] and self.poll(0.1):
+                    unasked.append(pings[0])
+                pings[0] += 1
+            return real_send(self, obj)
+
+        monkeypatch.setattr(multiprocessing.connection._ConnectionBase, "send", send)
+        transcript = call_with_timeout(ipc.ping_pong, 4, ctx=ctx, timeout=CALL_LIMIT)
+        assert transcript == ["ping", "pong"] * 4, f"expected ['ping', 'pong'] * 4, got {transcript!r}"
+        assert not unasked, (
+            f"a 'pong' was already waiting before ping number {unasked[0] + 1} was sent: the child "
+            "must recv() each 'ping' first and only then send its 'pong'"
+        )
 
     def test_zero_and_one_round(self, ipc, ctx):
         with connection_log():

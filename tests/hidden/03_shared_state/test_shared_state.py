@@ -17,6 +17,7 @@ not hoped for (grader.probes.ipc_state):
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.process
 from collections import Counter
 
 import pytest
@@ -54,6 +55,35 @@ def _method(ctx) -> str:
     return ctx.get_start_method()
 
 
+@pytest.fixture
+def start_join_log(monkeypatch):
+    """The parent's Process.start()/join() calls, in order: ("start" | "join", id of the process)."""
+    log = []
+    real_start, real_join = multiprocessing.process.BaseProcess.start, multiprocessing.process.BaseProcess.join
+
+    def start(self):
+        log.append(("start", id(self)))
+        return real_start(self)
+
+    def join(self, timeout=None):
+        log.append(("join", id(self)))
+        return real_join(self, timeout)
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", start)
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "join", join)
+    return log
+
+
+def _check_all_started_first(log, n: int) -> None:
+    starts = [i for i, (op, _) in enumerate(log) if op == "start"]
+    joins = [i for i, (op, _) in enumerate(log) if op == "join"]
+    assert len(starts) >= n, f"expected {n} processes to be started, saw {len(starts)}"
+    assert not joins or joins[0] > starts[-1], (
+        "a process was joined before the last one was started, so they did not all run at the "
+        "same time: start every process first, then join them all"
+    )
+
+
 class TestParallelWordCount:
     def test_counts_are_exact(self, shared_state, ctx):
         chunks = ["the cat sat on the mat", "the dog sat", "a cat and a dog", "mat mat the end"]
@@ -83,8 +113,9 @@ class TestParallelWordCount:
 
 
 class TestCollectIds:
-    def test_every_id_arrives(self, shared_state, ctx):
+    def test_every_id_arrives(self, shared_state, ctx, start_join_log):
         ids = call_with_timeout(shared_state.collect_ids, 6, ctx=ctx, timeout=CALL_LIMIT)
+        _check_all_started_first(start_join_log, 6)
         assert ids == list(range(6)), (
             f"[{_method(ctx)}] expected [0, 1, 2, 3, 4, 5], got {ids!r}. If it is [], the children "
             "appended to a COPY: shared['ids'] must be a manager.list(), not a plain list"
@@ -113,7 +144,9 @@ class TestSharedCounter:
             "writes; hold counter.get_lock() around the whole increment"
         )
 
-    def test_small_cases(self, shared_state, ctx):
+    def test_small_cases(self, shared_state, ctx, start_join_log):
+        assert call_with_timeout(shared_state.shared_counter, 3, 50, ctx=ctx, timeout=CALL_LIMIT) == 150
+        _check_all_started_first(start_join_log, 3)
         assert call_with_timeout(shared_state.shared_counter, 1, 50, ctx=ctx, timeout=CALL_LIMIT) == 50
         assert call_with_timeout(shared_state.shared_counter, 3, 0, ctx=ctx, timeout=CALL_LIMIT) == 0
 
@@ -147,8 +180,21 @@ class TestShmTotal:
         _check_blocks_freed(log)
         assert total == sum(values), f"[{_method(ctx)}] expected {sum(values)}, got {total!r}"
 
-    def test_more_workers_than_values(self, shared_state, ctx):
+    def test_more_workers_than_values(self, shared_state, ctx, start_join_log):
         with shm_spy() as log:
             total = call_with_timeout(shared_state.shm_total, [7, 35], 3, ctx=ctx, timeout=CALL_LIMIT)
         _check_blocks_freed(log)
         assert total == 42, f"[{_method(ctx)}] shm_total([7, 35], 3) should be 42, got {total!r}"
+        _check_all_started_first(start_join_log, 3)
+
+    def test_a_failing_worker_raises_and_the_block_is_freed(self, shared_state):
+        # The slice sum 2**62 + 2**62 does not fit in a 64-bit slot: the worker fails.
+        ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        with shm_spy() as log:
+            with pytest.raises(Exception) as excinfo:
+                call_with_timeout(shared_state.shm_total, [2**62, 2**62], 1, ctx=ctx, timeout=CALL_LIMIT)
+        assert excinfo.type is RuntimeError, (
+            f"the only worker failed (exit code 1), so shm_total should raise RuntimeError, got "
+            f"{excinfo.type.__name__}: {excinfo.value}. Check every worker's exitcode after join()"
+        )
+        _check_blocks_freed(log)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import gc
 import multiprocessing
+import os
 import multiprocessing.pool
 import threading
 import time
@@ -19,6 +20,7 @@ import pytest
 
 from grader.probes import call_with_timeout, load_student, tasks
 from grader.probes.pool_spy import pool_spy
+from grader.probes.process_tasks import fail_slow_first
 
 CALL_LIMIT = 15.0  # backstop for calls that finish in well under 2 s when correct
 BARRIER_WAIT = 5.0  # the correct solution meets the barrier in ~0.01-0.5 s (spawn, loaded box)
@@ -53,6 +55,39 @@ def _stop_abandoned_pools():
                 obj.terminate()
 
 
+#: the start method of the tests that check one behaviour, not the start methods
+ONE_METHOD = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+@pytest.fixture
+def pool_sizes(monkeypatch):
+    """Record (processes, start method) of every Pool created; the host looks like 7 CPUs.
+
+    With a fake CPU count, a pool sized by os.cpu_count() (``ctx.Pool()``) has 7 workers on every
+    machine, never by chance the 2 the test asks for.
+    """
+    made = []
+    real_init = multiprocessing.pool.Pool.__init__
+
+    def init(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        made.append((self._processes, self._ctx.get_start_method()))
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 7)
+    monkeypatch.setattr(os, "process_cpu_count", lambda: 7, raising=False)
+    monkeypatch.setattr(multiprocessing.pool.Pool, "__init__", init)
+    return made
+
+
+def _check_pool(made, processes, ctx) -> None:
+    method = ctx.get_start_method()
+    assert made, "no multiprocessing Pool was created"
+    assert made == [(processes, method)], (
+        f"expected one pool of {processes} workers started with {method!r} (ctx.Pool(processes)), "
+        f"got {made!r} as (workers, start method): use the `processes` and `ctx` you were given"
+    )
+
+
 def _lifecycle(spy, **kwargs) -> str:
     problems = spy.problems(**kwargs)
     return "; ".join(problems)
@@ -72,11 +107,12 @@ class _Collector:
 
 
 class TestParallelApply:
-    def test_results_in_input_order_and_close_before_join(self, pools, ctx):
+    def test_results_in_input_order_and_close_before_join(self, pools, ctx, pool_sizes):
         items = list(range(8))
         with pool_spy() as spy:
             out = call_with_timeout(pools.parallel_apply, tasks.square, items, processes=2, ctx=ctx, timeout=CALL_LIMIT)
         assert out == [x * x for x in items], "parallel_apply must return func(x) for every item, in input order"
+        _check_pool(pool_sizes, 2, ctx)
         assert not _lifecycle(spy), _lifecycle(spy)
         assert len(spy.async_calls) == len(items), (
             f"expected one apply_async call per item ({len(items)}), saw {len(spy.async_calls)}"
@@ -119,6 +155,19 @@ class TestParallelApply:
         )
         assert not _lifecycle(spy), _lifecycle(spy)
 
+    def test_the_first_error_in_input_order_wins(self, pools, manager):
+        # Every item fails; item 0 fails last, after the others' errors have arrived.
+        ctx = multiprocessing.get_context(ONE_METHOD)
+        func = functools.partial(fail_slow_first, manager.Event(), 5.0, 0.3)
+        with pool_spy() as spy:
+            with pytest.raises(ValueError) as excinfo:
+                call_with_timeout(pools.parallel_apply, func, [0, 1, 2], processes=2, ctx=ctx, timeout=CALL_LIMIT)
+        assert str(excinfo.value) == "bad item 0", (
+            f"items 0, 1 and 2 all failed and item 0 failed last; the caller should get item 0's "
+            f"error (the first in input order, from results[0].get()), got {excinfo.value!r}"
+        )
+        assert not _lifecycle(spy), _lifecycle(spy)
+
 
 class TestApplyWithCallbacks:
     def test_results_and_errors_by_item(self, pools, ctx):
@@ -141,13 +190,14 @@ class TestApplyWithCallbacks:
             f"errors[3] should be the ValueError('bad item 3') the task raised, got {exc!r}"
         )
 
-    def test_every_call_has_callback_and_error_callback(self, pools, ctx):
+    def test_every_call_has_callback_and_error_callback(self, pools, ctx, pool_sizes):
         items = [1, 2, 3]
         with pool_spy() as spy:
             results, errors = call_with_timeout(
                 pools.apply_with_callbacks, tasks.square, items, processes=2, ctx=ctx, timeout=CALL_LIMIT
             )
         assert not _lifecycle(spy), _lifecycle(spy)
+        _check_pool(pool_sizes, 2, ctx)
         assert results == {1: 1, 2: 4, 3: 9} and errors == {}, (
             f"with no failures expected ({{1: 1, 2: 4, 3: 9}}, {{}}), got ({results!r}, {errors!r})"
         )
@@ -157,13 +207,60 @@ class TestApplyWithCallbacks:
             assert call["error_callback"] is not None, "every apply_async call needs error_callback="
 
 
+    def test_results_are_matched_to_items_not_to_arrival_order(self, pools, manager):
+        # Item 0 finishes last, after the submitting loop has ended.
+        ctx = multiprocessing.get_context(ONE_METHOD)
+        func = functools.partial(tasks.finish_first_last, manager.Event(), 5.0, 0.3)
+        items = [0, 1, 2, 3]
+        with pool_spy() as spy:
+            results, errors = call_with_timeout(
+                pools.apply_with_callbacks, func, items, processes=2, ctx=ctx, timeout=CALL_LIMIT
+            )
+        assert (results, errors) == ({0: 0, 1: 1, 2: 4, 3: 9}, {}), (
+            "item 0 finished last; expected ({0: 0, 1: 1, 2: 4, 3: 9}, {}), got "
+            f"({results!r}, {errors!r}): bind each item to its own callback with "
+            "functools.partial(results.__setitem__, x) (a lambda reads x when it RUNS, and values "
+            "arrive in completion order, not input order)"
+        )
+        assert not _lifecycle(spy), _lifecycle(spy)
+
+
 class TestMapWithDeadline:
-    def test_in_time_returns_the_results(self, pools, ctx):
+    def test_in_time_returns_the_results(self, pools, ctx, pool_sizes):
         items = list(range(6))
         with pool_spy() as spy:
             out = call_with_timeout(pools.map_with_deadline, tasks.square, items, 10.0, processes=2, ctx=ctx, timeout=CALL_LIMIT)
         assert out == [x * x for x in items]
         assert not _lifecycle(spy), _lifecycle(spy)
+        _check_pool(pool_sizes, 2, ctx)
+
+    def test_the_deadline_is_for_the_whole_map(self, pools):
+        # One worker, four tasks of 0.3 s: 1.2 s in all, but each single result is 0.3 s apart.
+        ctx = multiprocessing.get_context(ONE_METHOD)
+        func = functools.partial(tasks.sleep_then_square, 0.3)
+        with pool_spy(forbid_pending_terminate=False):
+            with pytest.raises(Exception) as excinfo:
+                call_with_timeout(pools.map_with_deadline, func, [1, 2, 3, 4], 0.8, processes=1, ctx=ctx, timeout=CALL_LIMIT)
+        assert excinfo.type is multiprocessing.TimeoutError, (
+            "4 tasks of 0.3 s on 1 worker take 1.2 s, more than the 0.8 s deadline: expected "
+            f"multiprocessing.TimeoutError, got {excinfo.type.__name__}: {excinfo.value}. The timeout "
+            "is for the whole map (map_async(...).get(timeout)), not for each result"
+        )
+
+    def test_a_failing_task_raises_and_the_pool_is_shut_down(self, pools, ctx):
+        before = {p.pid for p in multiprocessing.active_children()}
+        func = functools.partial(tasks.fail_on, 1)
+        with pool_spy(forbid_pending_terminate=False) as spy:
+            with pytest.raises(ValueError) as excinfo:
+                call_with_timeout(pools.map_with_deadline, func, [0, 1, 2], 10.0, processes=2, ctx=ctx, timeout=CALL_LIMIT)
+        assert str(excinfo.value) == "bad item 1", f"expected ValueError('bad item 1'), got {excinfo.value!r}"
+        methods = spy.methods()
+        assert "join" in methods and ("close" in methods or "terminate" in methods), (
+            f"a task raised and the pool was left running (its calls: {methods}): close() or "
+            "terminate() it and join() it on every way out (try/finally), then let the error propagate"
+        )
+        left = [p for p in multiprocessing.active_children() if p.pid not in before]
+        assert not left, f"{len(left)} worker process(es) still running after map_with_deadline raised"
 
     def test_too_slow_raises_and_terminates(self, pools, ctx):
         deadline = 0.5
@@ -205,7 +302,24 @@ class TestImapInOrder:
         )
         assert not _lifecycle(spy), _lifecycle(spy)
 
-    def test_results_come_in_input_order(self, pools, ctx, manager):
+    def test_a_failing_task_raises_and_the_pool_is_shut_down(self, pools, ctx):
+        before = {p.pid for p in multiprocessing.active_children()}
+        func = functools.partial(tasks.fail_on, 1)
+        on_result = _Collector()
+        with pool_spy(forbid_pending_terminate=False) as spy:
+            with pytest.raises(ValueError) as excinfo:
+                call_with_timeout(pools.imap_in_order, func, [0, 1, 2], on_result, processes=2, ctx=ctx, timeout=CALL_LIMIT)
+        assert str(excinfo.value) == "bad item 1", f"expected ValueError('bad item 1'), got {excinfo.value!r}"
+        assert on_result.calls == [(0, 0)], f"on_result should have been called for item 0 only, got {on_result.calls!r}"
+        methods = spy.methods()
+        assert "join" in methods and ("close" in methods or "terminate" in methods), (
+            f"a task raised and the pool was left running (its calls: {methods}): close() or "
+            "terminate() it and join() it on every way out (try/finally), then let the error propagate"
+        )
+        left = [p for p in multiprocessing.active_children() if p.pid not in before]
+        assert not left, f"{len(left)} worker process(es) still running after imap_in_order raised"
+
+    def test_results_come_in_input_order(self, pools, ctx, manager, pool_sizes):
         event = manager.Event()
         # Item 0 finishes only after another item has finished: completion order is not input order.
         func = functools.partial(tasks.finish_first_last, event, 5.0, 0.3)
@@ -220,3 +334,4 @@ class TestImapInOrder:
         )
         assert out == expected, f"expected {expected!r}, got {out!r}"
         assert not _lifecycle(spy), _lifecycle(spy)
+        _check_pool(pool_sizes, 2, ctx)

@@ -73,6 +73,45 @@ def _call_in_plain_thread(fn, *args, timeout: float):
     return box["value"]
 
 
+def _method_of(proc) -> str | None:
+    """The start method a started process was really created with (its Popen class says it)."""
+    popen = getattr(proc, "_popen", None)
+    return getattr(popen, "method", None)
+
+
+@pytest.fixture
+def started_processes(monkeypatch):
+    """Records every process started in this (the test's) process, with the start method used."""
+    started: list[tuple[BaseProcess, str | None]] = []
+    original = BaseProcess.start
+
+    def start(self):
+        result = original(self)
+        started.append((self, _method_of(self)))
+        return result
+
+    monkeypatch.setattr(BaseProcess, "start", start)
+    return started
+
+
+@pytest.fixture
+def short_join_timeouts(monkeypatch):
+    """``Process.join(t)`` with a timeout waits at most 0.05 s, in the test's process only.
+
+    That is how a job that runs longer than any fixed timeout looks to the caller: a join that
+    gives up while the child still runs. ``join()`` without a timeout is unchanged.
+    """
+    original = BaseProcess.join
+    test_pid = os.getpid()
+
+    def join(self, timeout=None):
+        if timeout is not None and os.getpid() == test_pid:
+            timeout = min(timeout, 0.05)
+        return original(self, timeout)
+
+    monkeypatch.setattr(BaseProcess, "join", join)
+
+
 # --------------------------------------------------------------------------- start_heartbeat
 _HEARTBEAT_CHILD = r"""
 import multiprocessing, os, sys, time
@@ -102,12 +141,42 @@ class TestStartHeartbeat:
             )
             assert proc.daemon is True, "the heartbeat process is not a daemon: pass daemon=True to ctx.Process(...)"
             assert proc.is_alive(), "the heartbeat process is not running: start() it and do not join it"
+            method = ctx.get_start_method()
+            assert _method_of(proc) == method, (
+                f"start_heartbeat(ctx=<{method} context>) started the process with {_method_of(proc)!r}, "
+                f"not {method!r}: use ctx = ctx or multiprocessing.get_context(), then ctx.Process(...)"
+            )
             assert _wait_until(lambda: _size(path) >= 3, 5), (
                 f"the heartbeat wrote {_size(path)} dot(s) in 5 s with interval 0.02: beat() must append "
                 "'.' to the file every interval seconds"
             )
             before = _size(path)
             assert _wait_until(lambda: _size(path) > before, 5), "the heartbeat file stopped growing"
+            with open(path) as fh:
+                text = fh.read()
+            assert set(text) == {"."}, (
+                f"the heartbeat file should hold only dots, one per beat, got {text[:12]!r}: write \".\" "
+                "(print() adds a newline)"
+            )
+        finally:
+            if isinstance(proc, BaseProcess) and proc.pid is not None:
+                proc.terminate()
+                proc.join(5)
+
+    def test_beats_at_the_given_interval(self, daemons, tmp_path):
+        path = str(tmp_path / "heartbeat.txt")
+        proc = call_with_timeout(daemons.start_heartbeat, path, 1.0, timeout=5)
+        try:
+            assert isinstance(proc, BaseProcess), "start_heartbeat() should return the process"
+            assert _wait_until(lambda: _size(path) >= 1, 5), "the heartbeat wrote nothing within 5 s"
+            seen_at = time.monotonic()
+            time.sleep(0.3)
+            dots, elapsed = _size(path), time.monotonic() - seen_at
+            allowed = 1 + int((elapsed + 0.5) / 1.0)  # generous: the first dot may have been seen late
+            assert dots <= allowed, (
+                f"with interval=1.0 the heartbeat wrote {dots} dots within {elapsed:.1f} s of the first one: "
+                "beat() must sleep the interval it was given, not a fixed time"
+            )
         finally:
             if isinstance(proc, BaseProcess) and proc.pid is not None:
                 proc.terminate()
@@ -153,12 +222,28 @@ class TestSupervise:
         assert data["job_daemon"] is False, f"[{method}] the job ran in a daemon process"
         assert data["helper_ran"], f"[{method}] the job's helper process did not run"
 
-    def test_returns_the_exit_code(self, daemons, ctx):
+    def test_returns_the_exit_code(self, daemons, ctx, started_processes):
         method = ctx.get_start_method()
         code = call_with_timeout(daemons.supervise, functools.partial(process_tasks.exit_with, 3), ctx=ctx, timeout=10)
         assert code == 3, f"[{method}] the job called sys.exit(3); supervise() returned {code!r}, expected 3"
+        used = [m for _, m in started_processes]
+        assert used and all(m == method for m in used), (
+            f"[{method}] supervise(job, ctx=<{method} context>) started its child with {used}: use "
+            "ctx = ctx or multiprocessing.get_context(), then ctx.Process(...), not multiprocessing.Process(...)"
+        )
         code = call_with_timeout(daemons.supervise, process_tasks.fail_with_value_error, ctx=ctx, timeout=10)
         assert code == 1, f"[{method}] the job raised ValueError; supervise() returned {code!r}, expected 1"
+
+
+    def test_waits_however_long_the_job_runs(self, daemons, short_join_timeouts):
+        # join(t) gives up after 0.05 s here, so a job of 0.5 s outlasts any timeout you pick
+        job = functools.partial(time.sleep, 0.5)
+        code = call_with_timeout(daemons.supervise, job, timeout=10)
+        assert code == 0, (
+            f"supervise() returned {code!r} for a job that sleeps and returns: it did not wait until the job "
+            "had finished. join() the child without a timeout (a job may run for any length of time), then "
+            "return its exitcode"
+        )
 
 
 # --------------------------------------------------------------------------- start_daemon_logger
@@ -191,6 +276,37 @@ print("main thread done", logger.daemon, flush=True)
 """
 
 
+class WatchedEvent(process_tasks.StoppableEvent):
+    """Notes the log's line count at every clear(); a wait(timeout) times out after 0.01 s at most
+    (how any timeout looks when nobody sets the event for a long time)."""
+
+    def __init__(self, path) -> None:
+        super().__init__()
+        self.path = path
+        self.lines_at_clear: list[int] = []
+        self.untimed_waiting = False  # someone waits in wait() without a timeout
+        self.rewaits = 0  # wait() calls that began after an earlier wait had timed out
+
+    def wait(self, timeout=None):
+        if getattr(self, "_timed_out", False):
+            self.rewaits += 1
+        if timeout is None:
+            self.untimed_waiting = True
+            return super().wait(None)
+        result = super().wait(min(timeout, 0.01))
+        if not result:
+            self._timed_out = True
+        return result
+
+    def settled(self) -> bool:
+        """The logger is back waiting: in an untimed wait, or again after a timed-out one."""
+        return self.untimed_waiting or self.rewaits > 0
+
+    def clear(self) -> None:
+        self.lines_at_clear.append(_lines(self.path))
+        super().clear()
+
+
 class TestStartDaemonLogger:
     def test_daemon_thread_logs_each_event(self, daemons, tmp_path):
         path = str(tmp_path / "log.txt")
@@ -216,6 +332,29 @@ class TestStartDaemonLogger:
             assert _lines(path) == 3, f"3 events should give 3 lines, the log has {_lines(path)}"
         finally:
             # ends the logger thread, daemon or not, so it cannot keep this process alive
+            event.close(set(threading.enumerate()) - threads_before)
+
+    def test_logs_only_set_events_and_writes_before_clearing(self, daemons, tmp_path):
+        path = str(tmp_path / "log.txt")
+        event = WatchedEvent(path)
+        threads_before = set(threading.enumerate())
+        try:
+            _call_in_plain_thread(daemons.start_daemon_logger, event, path, timeout=5)
+            _wait_until(event.settled, 2)
+            time.sleep(0.05)
+            assert _lines(path) == 0, (
+                f"the logger wrote {_lines(path)} line(s) although the event was never set: log only when "
+                "the event is set (event.wait(timeout) returns False when the time ran out)"
+            )
+            for i in range(1, 4):
+                event.set()
+                consumed = _wait_until(lambda: not event.is_set() and _lines(path) >= i, 3)
+                assert consumed, f"the logger did not write line {i} and clear the event within 3 s"
+            assert event.lines_at_clear[:3] == [1, 2, 3], (
+                f"when the logger cleared the event, the log had {event.lines_at_clear[:3]} line(s) (expected "
+                "[1, 2, 3]): write (and close) the line first, then clear() the event"
+            )
+        finally:
             event.close(set(threading.enumerate()) - threads_before)
 
     def test_lives_until_non_daemon_threads_end(self, daemons, tmp_path):

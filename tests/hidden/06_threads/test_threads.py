@@ -161,13 +161,26 @@ class TestJoinAll:
         assert elapsed < 2.5, f"join_all took {elapsed:.2f} s although all threads were done after 0.15 s"
 
     def test_returns_names_of_threads_still_running(self, threads, release):
-        ts, _ = spy_threads([("quick", 0), ("stuck-1", 30), ("done", 0.02), ("stuck-2", 30)], release)
+        ts, _ = spy_threads([("quick", 0), ("stuck-z", 30), ("done", 0.02), ("stuck-a", 30)], release)
         got = call_with_timeout(threads.join_all, ts, 0.3, timeout=STUCK_LIMIT)
         assert isinstance(got, list) and all(isinstance(n, str) for n in got), (
             f"join_all should return a list of thread names (str), got {got!r}"
         )
-        assert got == ["stuck-1", "stuck-2"], (
-            f"expected the names of the threads still alive, in input order: ['stuck-1', 'stuck-2'], got {got!r}"
+        assert got == ["stuck-z", "stuck-a"], (
+            f"expected the names of the threads still alive, in input order: ['stuck-z', 'stuck-a'], got {got!r} "
+            "(do not sort them)"
+        )
+
+    def test_late_thread_gets_all_the_time_that_is_left(self, threads, release):
+        # the first thread finishes after 0.8 s, the 19 others are already done: with timeout=4 the
+        # first join() may wait up to 4 s, not a share of it (4 / 20 = 0.2 s would be too short)
+        ts, _ = spy_threads([("late", 0.8)] + [(f"done-{i}", 0) for i in range(19)], release)
+        for t in ts[1:]:
+            t.join(CALL_LIMIT)
+        got = call_with_timeout(threads.join_all, ts, 4.0, timeout=CALL_LIMIT + 4)
+        assert got == [], (
+            f"the thread 'late' finished 0.8 s after the start, well within timeout=4, but join_all returned {got!r}: "
+            "one deadline for all threads; each join() gets all the time left until it, not timeout / len(threads)"
         )
 
     def test_one_overall_timeout_not_one_per_thread(self, threads, release):
@@ -236,6 +249,82 @@ class TestCallInThread:
     def test_none_result(self, threads):
         assert call_with_timeout(threads.call_in_thread, Recorder(result=None), timeout=CALL_LIMIT) is None
 
+    def test_reraises_system_exit(self, threads):
+        stop = SystemExit(3)  # what sys.exit(3) raises: a BaseException, not an Exception
+        fn = Recorder(error=stop)
+        with ThreadErrors() as errors:
+            with pytest.raises(SystemExit) as info:
+                call_with_timeout(threads.call_in_thread, fn, timeout=CALL_LIMIT)
+        assert info.value is stop, "re-raise the exception object fn raised"
+        assert not errors.caught, f"the exception escaped the worker thread ({errors.describe()})"
+
+    def test_waits_however_long_fn_runs(self, threads, monkeypatch):
+        # here join(t) gives up after 0.05 s: that is how a fn running longer than any fixed
+        # timeout looks. join() without a timeout is unchanged.
+        original = threading.Thread.join
+
+        def join(self, timeout=None):
+            if timeout is not None and threading.current_thread() is not threading.main_thread():
+                timeout = min(timeout, 0.05)
+            return original(self, timeout)
+
+        monkeypatch.setattr(threading.Thread, "join", join)
+
+        def slow():
+            time.sleep(0.5)
+            return "done"
+
+        got = call_with_timeout(threads.call_in_thread, slow, timeout=CALL_LIMIT)
+        assert got == "done", (
+            f"call_in_thread returned {got!r} before fn had finished: join() the thread without a timeout, "
+            "fn may run for any length of time"
+        )
+
+    def test_calls_from_several_threads_keep_their_own_results(self, threads, monkeypatch):
+        n = 4
+        in_fn = threading.Barrier(n)      # every fn is running at the same time
+        after_join = threading.Barrier(n)  # every fn has finished before any caller reads its outcome
+        original = threading.Thread.join
+
+        def join(self, timeout=None):
+            result = original(self, timeout)
+            if threading.current_thread().name.startswith("caller-") and not self.is_alive():
+                try:
+                    after_join.wait(3.0)
+                except threading.BrokenBarrierError:
+                    pass
+            return result
+
+        monkeypatch.setattr(threading.Thread, "join", join)
+
+        def fn(i):
+            try:
+                in_fn.wait(3.0)
+            except threading.BrokenBarrierError:
+                pass
+            time.sleep(0.01 * (n - i))  # the last caller's fn finishes first
+            return f"result-{i}"
+
+        got: dict[int, object] = {}
+
+        def caller(i):
+            try:
+                got[i] = threads.call_in_thread(fn, i)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                got[i] = exc
+
+        callers = [threading.Thread(target=caller, args=(i,), name=f"caller-{i}", daemon=True) for i in range(n)]
+        for t in callers:
+            t.start()
+        for t in callers:
+            original(t, CALL_LIMIT)
+        assert not any(t.is_alive() for t in callers), "call_in_thread did not return within 5 s"
+        expected = {i: f"result-{i}" for i in range(n)}
+        assert got == expected, (
+            f"{n} threads called call_in_thread at the same time and got {got}, expected {expected}: keep each "
+            "call's outcome in a place of its own (a local dict or list), not in a module-level variable"
+        )
+
 
 class Calls:
     """The debounced function: records (time, args, thread) of every call."""
@@ -299,6 +388,85 @@ class TestDebouncer:
             "cancel the pending Timer before starting a new one"
         )
         assert got == 1
+
+    def test_triggers_from_two_threads_at_once_give_one_call(self, threads, monkeypatch):
+        # Creating a Timer waits (2 s max) until the other trigger creates one too, or until the other
+        # trigger waits for a lock of the Debouncer: unlocked code is forced into the bad interleaving,
+        # locked code is not slowed down.
+        arrived = [0]
+        contended = threading.Event()
+        cond = threading.Condition()
+        real_timer = threading.Timer
+
+        class RendezvousTimer(real_timer):
+            def __init__(self, *args, **kwargs):
+                with cond:
+                    arrived[0] += 1
+                    cond.notify_all()
+                    cond.wait_for(lambda: arrived[0] >= 2 or contended.is_set(), timeout=2.0)
+                super().__init__(*args, **kwargs)
+
+        class SignallingLock:
+            """Wraps the Debouncer's lock: tells the rendezvous when a thread has to wait for it."""
+
+            def __init__(self, inner) -> None:
+                self._inner = inner
+
+            def acquire(self, blocking=True, timeout=-1):
+                if self._inner.acquire(False):
+                    return True
+                if not blocking:
+                    return False
+                with cond:
+                    contended.set()
+                    cond.notify_all()
+                return self._inner.acquire(blocking, timeout)
+
+            def release(self):
+                self._inner.release()
+
+            def locked(self):
+                return self._inner.locked()
+
+            def __enter__(self):
+                return self.acquire()
+
+            def __exit__(self, *exc):
+                self.release()
+
+        monkeypatch.setattr(threading, "Timer", RendezvousTimer)
+        if isinstance(getattr(threads, "Timer", None), type):
+            monkeypatch.setattr(threads, "Timer", RendezvousTimer)
+        calls = Calls()
+        d = threads.Debouncer(calls, 0.2)
+        lock_types = (type(threading.Lock()), type(threading.RLock()))
+        for name, value in list(vars(d).items()):
+            if isinstance(value, lock_types):
+                setattr(d, name, SignallingLock(value))
+        start = threading.Barrier(2)
+        errors: list[BaseException] = []
+
+        def trigger(arg):
+            try:
+                start.wait(2)
+                d.trigger(arg)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        ts = [threading.Thread(target=trigger, args=(a,), daemon=True) for a in ("a", "b")]
+        try:
+            for t in ts:
+                t.start()
+            for t in ts:
+                t.join(CALL_LIMIT)
+            got = calls.settle(1, 0.4)
+        finally:
+            d.cancel()
+        assert not errors, f"trigger() raised {errors[0]!r} when two threads called it at once"
+        assert got == 1, (
+            f"two threads called trigger() at the same moment and fn ran {got} times: do \"cancel the pending "
+            "Timer, start and store the new one\" while holding self._lock, or both threads start a Timer"
+        )
 
     def test_trigger_returns_at_once_and_fn_runs_in_a_timer_thread(self, threads):
         calls = Calls()

@@ -77,6 +77,19 @@ class TestSafeCounter:
                 "updates were lost. Hold self._lock for the whole read-add-write"
             )
 
+    def test_failed_increment_releases_the_lock(self, races):
+        counter = races.SafeCounter()
+        counter.increment(2)
+        with pytest.raises(TypeError):
+            call_with_timeout(counter.increment, None, timeout=CALL_LIMIT)  # 2 + None raises TypeError
+        lock = getattr(counter, "_lock", None)
+        assert lock is None or not lock.locked(), (
+            "increment() raised and left self._lock held: every later increment() would wait forever. "
+            "Use `with self._lock:`, which releases the lock also when the body raises"
+        )
+        call_with_timeout(counter.increment, 3, timeout=2.0)
+        assert counter.value == 5, f"increment(2), a failed increment(None), increment(3) should give 5, got {counter.value!r}"
+
     def test_increment_takes_self_lock(self, races):
         counter = races.SafeCounter()
         assert hasattr(counter, "_lock"), "create the lock in __init__ as self._lock"
@@ -187,6 +200,22 @@ class TestMemoCache:
         assert first == ["a"] and second is first, "a second get() of the same key should return the remembered value"
         assert other == ["b"]
         assert calls == ["a", "b"], f"compute should run once per key, it ran for {calls}"
+
+    def test_remembers_none_and_falsy_values(self, races):
+        cache = races.MemoCache()
+        calls = []
+
+        def compute(c, key):
+            calls.append(key)
+            return {"none": None, "zero": 0, "empty": ""}[key]
+
+        for _ in range(2):
+            for key in ("none", "zero", "empty"):
+                call_with_timeout(cache.get, key, compute, timeout=CALL_LIMIT)
+        assert calls == ["none", "zero", "empty"], (
+            f"compute ran for {calls}: a computed None, 0 or '' is a value to remember too. Test whether the key "
+            "is in the dict (`key in self._values`), not whether the value is None or false"
+        )
 
     def test_recursive_compute_does_not_deadlock(self, races):
         cache = races.MemoCache()

@@ -16,6 +16,7 @@ import pytest
 
 from grader.probes import call_with_timeout, load_student
 from grader.probes.lockdep import LockGraph, RecordingLock
+from grader.probes.student import wait_until
 
 LOCK_WAIT = 3.0  # a correct solution never waits more than a few ms for a lock here
 CALL_LIMIT = 10.0
@@ -61,6 +62,41 @@ def make_accounts(bank, specs):
         for ident, balance in specs
     ]
     return accounts, graph, writes
+
+
+class LoggingLock(RecordingLock):
+    """A RecordingLock that appends its name to ``log`` each time it is taken (any kind of acquire)."""
+
+    def __init__(self, name, graph, log, **kwargs) -> None:
+        super().__init__(name, graph, **kwargs)
+        self.log = log
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        got = super().acquire(blocking, timeout)
+        if got:
+            self.log.append(self.name)
+        return got
+
+
+class RefusingLock(RecordingLock):
+    """A RecordingLock whose first ``refusals`` timed or non-blocking acquires fail, as if another
+    thread held it for a moment. Blocking ``acquire()`` (and ``with``) is not affected."""
+
+    def __init__(self, name, graph, refusals: int = 1, **kwargs) -> None:
+        super().__init__(name, graph, **kwargs)
+        self.refusals = refusals
+        self._refusals_lock = threading.Lock()
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        if not (blocking and timeout < 0):
+            with self._refusals_lock:
+                refuse = self.refusals > 0
+                self.refusals -= refuse
+            if refuse:
+                if blocking and timeout > 0:
+                    time.sleep(min(timeout, 0.01))
+                return False
+        return super().acquire(blocking, timeout)
 
 
 def run_transfers(bank, moves):
@@ -111,6 +147,48 @@ class TestTransfer:
             run_transfers(bank, [(src, dst, amount)])
             still = [acct.lock.name for acct in (a, b, c) if acct.lock.locked()]
             assert not still, f"after transfer(account {src.id}, account {dst.id}) these locks are still held: {still}"
+
+    def test_lower_account_id_is_locked_first(self, bank):
+        graph, log = LockGraph(), []
+        accounts = [bank.Account(id=0, balance=100) for _ in range(3)]
+        # number the accounts against their memory order, so id(account) order is the reverse of .id order
+        for acct, ident in zip(sorted(accounts, key=id), (9, 6, 4)):
+            acct.id = ident
+            acct.lock = LoggingLock(f"account {ident}", graph, log, wait_limit=LOCK_WAIT)
+        a, b, c = sorted(accounts, key=lambda acct: acct.id)
+        for src, dst in [(a, b), (b, a), (c, a), (b, c), (a, c), (c, b)]:
+            log.clear()
+            run_transfers(bank, [(src, dst, 1)])
+            first = log[0] if log else None
+            assert first == f"account {min(src.id, dst.id)}", (
+                f"transfer(account {src.id}, account {dst.id}) took the locks in the order {log}: always take the "
+                "lock of the account with the lower id attribute first (not the source first, not by id(account))"
+            )
+
+    def test_failing_transfer_releases_both_locks(self, bank):
+        a, b = bank.Account(1, 100), bank.Account(2, 100)
+        with pytest.raises(TypeError):
+            call_with_timeout(bank.transfer, a, b, None, timeout=CALL_LIMIT)  # 100 - None raises TypeError
+        still = [f"account {acct.id}" for acct in (a, b) if acct.lock.locked()]
+        assert not still, (
+            f"transfer() raised and left the lock of {', '.join(still)} held: every later transfer would wait "
+            "forever. Use `with` blocks, which release the locks also when the body raises"
+        )
+        call_with_timeout(bank.transfer, b, a, 30, timeout=2.0)
+        assert (a.balance, b.balance) == (130, 70)
+
+    def test_a_busy_lock_delays_the_transfer_but_never_drops_it(self, bank):
+        graph = LockGraph()
+        a = bank.Account(1, 100, lock=RefusingLock("account 1", graph, wait_limit=LOCK_WAIT))
+        b = bank.Account(2, 100, lock=RefusingLock("account 2", graph, wait_limit=LOCK_WAIT))
+        call_with_timeout(bank.transfer, a, b, 10, timeout=CALL_LIMIT)
+        call_with_timeout(bank.transfer, b, a, 25, timeout=CALL_LIMIT)
+        assert (a.balance, b.balance) == (115, 85), (
+            f"when a lock is busy for a moment (a try-lock failed once), transfer must still move the money: "
+            f"got balances {(a.balance, b.balance)}, expected (115, 85). Wait for the lock (or retry), never return "
+            "without having moved the money"
+        )
+        assert not a.lock.locked() and not b.lock.locked(), "release both locks"
 
     def test_opposite_transfers_in_two_threads(self, bank):
         a, b = bank.Account(1, 1000), bank.Account(2, 1000)  # real threading.Lock locks
@@ -232,7 +310,7 @@ class TestAcquireBoth:
 class Table:
     """The eat() callback: counts meals and checks the philosopher holds both forks."""
 
-    def __init__(self, forks, meals: int, slow_last_meal_of_0=None) -> None:
+    def __init__(self, forks, meals: int, slow_last_meal_of_0=None, running=None) -> None:
         self.forks = forks
         self.meals = meals
         self.n = len(forks)
@@ -240,6 +318,11 @@ class Table:
         self.problems: list[str] = []
         self.threads: dict[int, set] = {i: set() for i in range(self.n)}
         self.slow = slow_last_meal_of_0  # an Event: philosopher 0's last meal waits for it (0.5 s max)
+        # optional: a function giving the philosopher threads running now; the first meal (of any
+        # philosopher) waits (3 s max) until all n philosopher threads have been started meanwhile
+        self.running = running
+        self.together: bool | None = None
+        self._seen: set = set()
         self._lock = threading.Lock()
 
     def __call__(self, i: int) -> None:
@@ -248,11 +331,17 @@ class Table:
             missing = [f.name for f in (left, right) if not f.held_by_me()]
             with self._lock:
                 self.problems.append(f"philosopher {i} ate without holding {', '.join(missing)}")
+        if self.running is not None and self.together is None:
+            self.together = wait_until(self._all_started, 3.0)
         if self.slow is not None and i == 0 and self.eaten[0] == self.meals - 1:
             self.slow.wait(0.5)
         with self._lock:
             self.eaten[i] += 1
             self.threads[i].add(threading.current_thread())
+
+    def _all_started(self) -> bool:
+        self._seen.update(self.running())  # a philosopher may already have eaten and ended
+        return len(self._seen) >= self.n
 
     def done(self) -> int:
         with self._lock:
@@ -320,7 +409,54 @@ class TestDine:
             "philosophers must run in new threads, not in the thread that called dine()"
         )
 
-    def test_returns_only_after_every_meal(self, bank):
+    def test_philosophers_run_at_the_same_time(self, bank):
+        forks, _ = make_forks(4)
+        before = set(threading.enumerate())
+        box = {}
+
+        def running():
+            return [t for t in threading.enumerate() if t not in before and t is not box.get("caller")]
+
+        table = Table(forks, 2, running=running)
+
+        def run():
+            box["caller"] = threading.current_thread()
+            bank.dine(forks, 2, table)
+
+        with ThreadErrors() as crashed:
+            call_with_timeout(run, timeout=CALL_LIMIT)
+        assert not crashed.errors, crashed.errors[0]
+        assert table.eaten == [2] * 4, f"each of the 4 philosophers should eat 2 times, got {table.eaten}"
+        assert table.together, (
+            "while the first philosopher ate its first meal, the other philosopher threads had not been started "
+            "within 3 s: start every thread first, then join them (start-join-start-join makes them eat one after "
+            "another)"
+        )
+
+    def test_a_failed_try_lock_means_no_meal(self, bank):
+        graph = LockGraph()
+        forks = [RefusingLock(f"fork {i}", graph, wait_limit=LOCK_WAIT) for i in range(3)]
+        table = Table(forks, 2)
+        with ThreadErrors() as crashed:
+            call_with_timeout(bank.dine, forks, 2, table, timeout=CALL_LIMIT)
+        assert not crashed.errors, crashed.errors[0]
+        assert not table.problems, (
+            table.problems[0] + " (each fork refused its first try-lock here: when acquire(timeout=...) returns "
+            "False you do not hold that fork; put the other one down and try again)"
+        )
+        assert table.eaten == [2] * 3, f"each of the 3 philosophers should eat 2 times, got {table.eaten}"
+
+    def test_returns_only_after_every_meal(self, bank, monkeypatch):
+        # here a join(t) with a timeout gives up after 0.05 s (outside the test's main thread), as if
+        # the meals took longer than any fixed timeout; join() without a timeout is unchanged
+        original_join = threading.Thread.join
+
+        def join(self, timeout=None):
+            if timeout is not None and threading.current_thread() is not threading.main_thread():
+                timeout = min(timeout, 0.05)
+            return original_join(self, timeout)
+
+        monkeypatch.setattr(threading.Thread, "join", join)
         forks, _ = make_forks(3)
         meals = 2
         returned = threading.Event()
@@ -336,5 +472,6 @@ class TestDine:
             call_with_timeout(run, timeout=CALL_LIMIT)
         assert not crashed.errors, crashed.errors[0]
         assert box["done_at_return"] == 3 * meals, (
-            f"dine() returned after {box['done_at_return']} of {3 * meals} meals: join every philosopher thread"
+            f"dine() returned after {box['done_at_return']} of {3 * meals} meals: join every philosopher thread, "
+            "without a timeout (meals may take any length of time)"
         )

@@ -17,7 +17,14 @@ import pytest
 
 from grader.probes import call_with_timeout, load_student
 from grader.probes.inflight import InFlight
-from grader.probes.threading_probes import ThreadErrors, abort_stuck_barriers, is_blocked_in_wait, wait_until, waiters
+from grader.probes.threading_probes import (
+    ThreadErrors,
+    abort_stuck_barriers,
+    amplified,
+    is_blocked_in_wait,
+    wait_until,
+    waiters,
+)
 
 CALL_LIMIT = 5.0
 HANG_LIMIT = 2.0  # for calls that a correct solution finishes in well under 0.5 s
@@ -49,6 +56,18 @@ class Caller:
     def join(self, timeout: float) -> bool:
         self.thread.join(timeout)
         return not self.thread.is_alive()
+
+
+def call_zero_timeout(fn, what):
+    """Call fn(0); a hang means timeout=0 was treated as "no timeout"."""
+    try:
+        return call_with_timeout(fn, 0, timeout=HANG_LIMIT)
+    except pytest.fail.Exception:
+        pytest.fail(
+            f"{what}(0) blocked: a timeout of 0 means do not wait at all. Pass it on as it is; "
+            "`if timeout:` treats 0 like None (wait forever), test `timeout is None` instead",
+            pytrace=False,
+        )
 
 
 class TestTrafficLight:
@@ -105,6 +124,52 @@ class TestTrafficLight:
         elapsed = time.monotonic() - start
         assert got is False
         assert 0.15 <= elapsed < 1.5, f"wait_green(0.2) on a red light returned after {elapsed:.2f} s"
+
+    def test_zero_timeout_does_not_wait(self, sp):
+        light = sp.TrafficLight()
+        got = call_zero_timeout(light.wait_green, "wait_green")
+        assert got is False, f"wait_green(0) on a red light should return False at once, got {got!r}"
+        light.go_green()
+        assert call_with_timeout(light.wait_green, 0, timeout=HANG_LIMIT) is True
+
+    def test_no_timeout_waits_until_green(self, sp):
+        light = sp.TrafficLight()
+        waiter = Caller(light.wait_green)
+        wait_until(lambda: is_blocked_in_wait(waiter.thread) or not waiter.thread.is_alive(), 2.0)
+        assert waiter.thread.is_alive(), (
+            f"wait_green() without a timeout on a red light returned {waiter.result!r} / raised {waiter.error!r} "
+            "at once: timeout=None means wait as long as it takes (Event.wait(None))"
+        )
+        light.go_green()
+        assert waiter.join(3.0), "a thread in wait_green() (no timeout) did not return after go_green()"
+        assert waiter.error is None and waiter.result is True, f"got {waiter.result!r} / {waiter.error!r}"
+
+    def test_waiter_blocked_across_go_red_still_wakes(self, sp):
+        light = sp.TrafficLight()
+        light.go_green()
+        light.go_red()
+        waiter = Caller(light.wait_green, 5.0)
+        assert wait_until(lambda: is_blocked_in_wait(waiter.thread), 2.0), "wait_green(5) on a red light should block"
+        light.go_red()  # red again while someone waits: the waiter keeps waiting...
+        assert waiter.thread.is_alive(), f"go_red() woke a waiter: it returned {waiter.result!r}"
+        light.go_green()  # ...and this green must reach it
+        assert waiter.join(3.0) and waiter.result is True, (
+            "a thread that was already waiting when go_red() was called never woke up on the next go_green(): "
+            "go_red() must clear() the one Event, not replace it with a new Event the waiter does not wait on"
+        )
+
+    def test_lights_are_independent(self, sp):
+        first = sp.TrafficLight()
+        first.go_green()
+        second = sp.TrafficLight()
+        assert first.is_green() is True, "creating a second TrafficLight turned the first one red"
+        assert second.is_green() is False, "a new TrafficLight is green because another light is green"
+        second.go_green()
+        second.go_red()
+        assert first.is_green() is True, "go_red() on one light turned another light red"
+        assert call_with_timeout(second.wait_green, 0.05, timeout=HANG_LIMIT) is False, (
+            "each TrafficLight needs its own Event (create it in __init__, not as a class attribute)"
+        )
 
 
 def consumer_waiting(box) -> bool:
@@ -224,6 +289,48 @@ class TestMailbox:
         )
 
 
+    def test_zero_timeout(self, sp):
+        box = sp.Mailbox()
+        with pytest.raises(TimeoutError):
+            call_zero_timeout(box.get, "get")
+        call_with_timeout(box.put, "z", timeout=CALL_LIMIT)
+        assert call_with_timeout(box.get, 0, timeout=HANG_LIMIT) == "z"
+
+    def test_get_without_timeout_waits(self, sp):
+        box = sp.Mailbox()
+        consumer = Caller(box.get)
+        wait_until(lambda: consumer_waiting(box) or not consumer.thread.is_alive(), 2.0)
+        assert consumer.thread.is_alive(), (
+            f"get() without a timeout raised {consumer.error!r} / returned {consumer.result!r} on an empty box: "
+            "timeout=None means wait as long as it takes"
+        )
+        call_with_timeout(box.put, 7, timeout=CALL_LIMIT)
+        assert consumer.join(3.0), "get() (no timeout) did not return after put()"
+        assert consumer.error is None and consumer.result == 7, f"got {consumer.result!r} / {consumer.error!r}"
+
+    def test_item_is_taken_while_holding_the_lock(self, sp):
+        box = sp.Mailbox()
+        owned: list[bool] = []
+        cond = box.cond
+
+        class CheckedDeque(type(box.items)):
+            def popleft(self):
+                owned.append(cond._is_owned())
+                return super().popleft()
+
+        box.items = CheckedDeque(box.items)
+        consumer = Caller(box.get, 5.0)
+        assert wait_until(lambda: consumer_waiting(box), 2.0), "get() on an empty box should wait on self.cond"
+        call_with_timeout(box.put, "x", timeout=CALL_LIMIT)
+        call_with_timeout(box.put, "y", timeout=CALL_LIMIT)
+        assert consumer.join(3.0) and consumer.result == "x", f"got {consumer.result!r} / {consumer.error!r}"
+        assert call_with_timeout(box.get, 1.0, timeout=CALL_LIMIT) == "y"
+        assert all(owned), (
+            "get() removed the item after releasing self.cond: between the check and the popleft() another "
+            "consumer can take the same last item. Check and take the item inside one `with self.cond:` block"
+        )
+
+
 class TestSlotPool:
     def test_size_limits_holders(self, sp):
         pool = sp.SlotPool(2)
@@ -283,6 +390,65 @@ class TestSlotPool:
         assert counter.peak == size, (
             f"a SlotPool({size}) let {counter.peak} threads in at once: it should allow exactly {size} holders"
         )
+
+
+    def test_zero_timeout_does_not_wait(self, sp):
+        pool = sp.SlotPool(1)
+        assert call_with_timeout(pool.acquire, 0, timeout=HANG_LIMIT) is True, "acquire(0) on a free pool is True"
+        got = call_zero_timeout(pool.acquire, "acquire")
+        assert got is False, f"acquire(0) on a full pool should return False at once, got {got!r}"
+
+    def test_acquire_without_timeout_waits(self, sp):
+        pool = sp.SlotPool(1)
+        assert call_with_timeout(pool.acquire, timeout=CALL_LIMIT) is True, "acquire() on a free pool returns True"
+        waiter = Caller(pool.acquire)
+        wait_until(lambda: is_blocked_in_wait(waiter.thread) or not waiter.thread.is_alive(), 2.0)
+        assert waiter.thread.is_alive(), (
+            f"acquire() without a timeout on a full pool returned {waiter.result!r} / raised {waiter.error!r} at "
+            "once: timeout=None means wait as long as it takes (blocking stays True)"
+        )
+        pool.release()
+        assert waiter.join(3.0), "a thread in acquire() (no timeout) did not get the slot released by another thread"
+        assert waiter.error is None and waiter.result is True, (
+            f"acquire() without a timeout should return True once it has a slot, got {waiter.result!r} / {waiter.error!r}"
+        )
+
+    def test_many_threads_acquire_and_release(self, sp):
+        size, n_threads, rounds = 3, 4, 40
+        pool = sp.SlotPool(size)
+        failures: list[str] = []
+
+        def churn():
+            try:
+                for _ in range(rounds):
+                    if pool.acquire(2.0) is not True:
+                        failures.append("acquire(2) returned something other than True")
+                        return
+                    pool.release()
+            except Exception as exc:  # noqa: BLE001 - reported by the test
+                failures.append(repr(exc))
+
+        with amplified(sp):  # thread switches between your opcodes: unprotected bookkeeping loses updates
+            threads = [threading.Thread(target=churn, daemon=True) for _ in range(n_threads)]
+            for t in threads:
+                t.start()
+            finished = wait_until(lambda: not any(t.is_alive() for t in threads), 8.0)
+        assert finished, f"{n_threads} threads doing acquire()/release() were still running after 8 s"
+        assert not failures, (
+            f"{n_threads} threads each doing acquire()/release() {rounds} times: {failures[0]}. "
+            "Keep no extra counter outside the semaphore: a BoundedSemaphore already counts, thread-safely"
+        )
+        for _ in range(size):
+            assert call_with_timeout(pool.acquire, 0.5, timeout=CALL_LIMIT) is True, (
+                f"after balanced acquire()/release() calls from several threads, all {size} slots should be free"
+            )
+        assert call_with_timeout(pool.acquire, 0.05, timeout=HANG_LIMIT) is False, (
+            f"after balanced acquire()/release() calls from several threads, SlotPool({size}) let a fourth holder in"
+        )
+        for _ in range(size):
+            pool.release()
+        with pytest.raises(ValueError):
+            pool.release()
 
 
 class Steps:
@@ -400,3 +566,60 @@ class TestLockstep:
         assert not errors.caught, f"an exception escaped a lockstep thread: {errors.describe()}"
         started = steps.entries("start")
         assert not [1 for r, _ in started if r == 2], "no thread may start round 2 after a step of round 1 failed"
+
+    def test_failure_still_waits_for_the_other_threads(self, sp):
+        n, rounds = 3, 2
+        steps = Steps(n, hold_last_in_round0=0.3, fail_at=(0, 0))  # tid 2 is still in round 0 for 0.3 s
+        with ThreadErrors():
+            with pytest.raises(ValueError, match="step 0 failed in round 0"):
+                call_with_timeout(sp.lockstep, n, rounds, steps, timeout=LOCKSTEP_LIMIT)
+            with steps._lock:
+                threads = {thread for _, _, _, thread in steps.log}
+            alive = [t for t in threads if t.is_alive()]
+        assert not alive, (
+            "lockstep re-raised the failing step's exception while another thread was still running its step: "
+            "join ALL threads first, then re-raise"
+        )
+        assert (0, n - 1) in steps.entries("end")
+
+    def test_a_slow_step_is_waited_for_however_long(self, sp, monkeypatch):
+        """Every finite join/barrier timeout is shortened to 10 ms here, as if the steps took longer than it."""
+        n, rounds = 3, 2
+        caller: list[threading.Thread] = []
+        original_join = threading.Thread.join
+
+        def join(self, timeout=None):
+            if timeout is not None and caller and threading.current_thread() is caller[0]:
+                timeout = min(timeout, 0.01)
+            return original_join(self, timeout)
+
+        class ShortTimeoutBarrier(threading.Barrier):
+            def __init__(self, parties, action=None, timeout=None):
+                super().__init__(parties, action, None if timeout is None else min(timeout, 0.01))
+
+            def wait(self, timeout=None):
+                return super().wait(None if timeout is None else min(timeout, 0.01))
+
+        class SlowFirst(Steps):
+            def __call__(self, tid, r):
+                if r == 0 and tid == 0:
+                    time.sleep(0.3)
+                super().__call__(tid, r)
+
+        steps = SlowFirst(n)
+        done_at_return = []
+
+        def run():
+            caller.append(threading.current_thread())
+            sp.lockstep(n, rounds, steps)
+            done_at_return.append(len(steps.entries("end")))
+
+        monkeypatch.setattr(threading.Thread, "join", join)
+        monkeypatch.setattr(threading, "Barrier", ShortTimeoutBarrier)
+        with ThreadErrors():
+            call_with_timeout(run, timeout=LOCKSTEP_LIMIT)
+        assert done_at_return == [n * rounds], (
+            f"lockstep returned after {done_at_return[0] if done_at_return else '?'} of {n * rounds} steps when one "
+            "step was slower than a timeout it chose (join(timeout) or Barrier(..., timeout)): wait as long as the "
+            "steps take, with join() and a Barrier without timeout; abort() the barrier when a step fails"
+        )

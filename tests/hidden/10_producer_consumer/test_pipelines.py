@@ -18,7 +18,7 @@ from concurrent.futures import Future
 import pytest
 
 from grader.probes import call_with_timeout, load_student, tasks
-from grader.probes.executor_probes import Gate, executor_spy, tracked_queues, unblock
+from grader.probes.executor_probes import Gate, executor_spy, new_threads, thread_snapshot, tracked_queues, unblock, wait_until
 
 CALL_LIMIT = 10.0  # every correct call here returns in well under 2 s
 HANG_LIMIT = 3.0  # a correct run_pipeline returns in < 0.5 s; a stuck one is given up after this
@@ -127,12 +127,96 @@ class TestRunPipeline:
         assert out == [1, 4, 9], f"expected [1, 4, 9], got {out!r}: join every consumer before returning"
         assert not running, f"consumer thread(s) {running} still running after run_pipeline returned: join them"
 
+    @pytest.mark.parametrize("n_consumers", [2, 4])
+    def test_exactly_n_consumers(self, pipelines, queues, n_consumers):
+        gate = Gate(hold=CALL_LIMIT)
+        box = {}
+        items = list(range(1, 2 * n_consumers + 1))
+        caller = threading.Thread(target=_store_call, args=(box, pipelines.run_pipeline, items, gate.wrap(abs),
+                                                            n_consumers), daemon=True)
+        caller.start()
+        try:
+            reached = gate.wait_in_flight(n_consumers, HANG_LIMIT)
+            time.sleep(SETTLE)
+            peak = gate.peak
+        finally:
+            gate.release()
+            caller.join(HANG_LIMIT)
+        assert not caller.is_alive(), f"run_pipeline with {n_consumers} consumers did not return"
+        if "error" in box:
+            raise box["error"]
+        assert box.get("value") == items, f"expected {items}, got {box.get('value')!r}"
+        assert reached and peak == n_consumers, (
+            f"run_pipeline(..., n_consumers={n_consumers}) had {peak} work() calls running at the same time: "
+            f"start exactly n_consumers consumer threads (and put one sentinel for each)"
+        )
+
+    def test_consumers_work_while_the_producer_is_still_producing(self, pipelines, queues):
+        first_done = threading.Event()
+        waited = []
+
+        def work(x):
+            if x == 1:
+                first_done.set()
+            return x * x
+
+        def items():
+            yield 1
+            waited.append(first_done.wait(1.5))  # a consumer should take item 1 while we produce
+            yield 2
+
+        out = pipeline_call(pipelines, items(), work, 2)
+        assert out == [1, 4], f"expected [1, 4], got {out!r}"
+        assert waited == [True], (
+            "item 1 was not processed while the producer was still producing: start the consumer threads "
+            "BEFORE you put the items, so they work while the (maybe slow) producer runs"
+        )
+
+    def test_a_failing_producer_still_stops_the_consumers(self, pipelines, queues):
+        def items():
+            yield 1
+            yield 2
+            raise RuntimeError("the producer broke")
+
+        before = thread_snapshot()
+        with pytest.raises(RuntimeError, match="the producer broke"):
+            call_with_timeout(pipelines.run_pipeline, items(), Recorder(), 3, timeout=HANG_LIMIT)
+        wait_until(lambda: not new_threads(before), 1.0)
+        left = new_threads(before)
+        assert not left, (
+            f"run_pipeline let the producer's exception through but left {len(left)} consumer thread(s) waiting "
+            "for a sentinel: put one sentinel per consumer and join them in a `finally` block"
+        )
+
 
 class TestFetchAll:
     def test_maps_every_url_to_its_result(self, pipelines):
         urls = [f"u{i}" for i in range(6)]
-        out = call_with_timeout(pipelines.fetch_all, urls, str.upper, 3, timeout=CALL_LIMIT)
+        with executor_spy() as spy:
+            out = call_with_timeout(pipelines.fetch_all, urls, str.upper, 3, timeout=CALL_LIMIT)
         assert out == {u: u.upper() for u in urls}, f"expected {{url: fetch(url)}} for every url, got {out!r}"
+        pools = spy.of_kind("thread")
+        assert pools, "use a concurrent.futures.ThreadPoolExecutor"
+        assert all(p.shutdowns for p in pools), (
+            "fetch_all returned without shutting its ThreadPoolExecutor down: use a `with` block"
+        )
+
+    def test_no_urls(self, pipelines):
+        out = call_with_timeout(pipelines.fetch_all, [], str.upper, 4, timeout=CALL_LIMIT)
+        assert out == {}, f"fetch_all([], ...) should return {{}}, got {out!r}"
+
+    def test_every_kind_of_exception_is_mapped(self, pipelines):
+        urls = ["os", "key", "ok", "zero"]
+        out = call_with_timeout(pipelines.fetch_all, urls, _fetch_with_various_errors, 2, timeout=CALL_LIMIT)
+        assert isinstance(out, dict) and sorted(out) == sorted(urls), (
+            f"every url should be a key of the result, got {out!r}: catch every Exception a fetch raises, "
+            "not only ValueError"
+        )
+        kinds = {u: type(out[u]).__name__ for u in ("os", "key", "zero")}
+        assert kinds == {"os": "OSError", "key": "KeyError", "zero": "ZeroDivisionError"}, (
+            f"each failing url should map to the exception its fetch raised, got {kinds}"
+        )
+        assert out["ok"] == "<ok>"
 
     def test_a_failing_fetch_is_mapped_to_its_exception(self, pipelines):
         urls = ["a", "bad", "c", "d"]
@@ -219,9 +303,14 @@ class TestProcessMap:
         pools = spy.of_kind("process")
         assert len(pools) == 1, f"expected one ProcessPoolExecutor, {len(pools)} were created"
 
-    def test_uses_the_given_context_and_max_workers(self, pipelines, ctx):
+    def test_uses_the_given_context_and_max_workers(self, pipelines, ctx, monkeypatch):
+        # The machine seems to have 1 CPU, so a pool of the default size has 1 worker, not 3.
+        monkeypatch.setattr(os, "cpu_count", lambda: 1)
+        if hasattr(os, "process_cpu_count"):
+            monkeypatch.setattr(os, "process_cpu_count", lambda: 1)
         with executor_spy() as spy:
-            call_with_timeout(pipelines.process_map, tasks.square, [1, 2], Callbacks(), 2, ctx=ctx, timeout=CALL_LIMIT)
+            call_with_timeout(pipelines.process_map, tasks.square, [1, 2, 3], Callbacks(), 3, ctx=ctx,
+                              timeout=CALL_LIMIT)
         pools = spy.of_kind("process")
         assert pools, "use a concurrent.futures.ProcessPoolExecutor"
         record = pools[0]
@@ -229,7 +318,10 @@ class TestProcessMap:
             f"the pool used the {record.start_method!r} start method, not the ctx given "
             f"({ctx.get_start_method()!r}): pass mp_context=ctx"
         )
-        assert record.max_workers == 2, f"the pool had max_workers={record.max_workers}, expected 2"
+        assert record.max_workers == 3, (
+            f"process_map(..., max_workers=3) made a pool of max_workers={record.max_workers}: pass "
+            "max_workers=max_workers to ProcessPoolExecutor (its default follows the CPU count)"
+        )
         assert record.shutdowns and record.shutdowns[0] is True, (
             "shut the pool down and wait for it (a with block, or shutdown(wait=True))"
         )
@@ -253,6 +345,18 @@ class TestProcessMap:
         assert len(on_done.calls) == 3, (
             f"on_done should be called for every task, failed ones too, before process_map raises; "
             f"it was called {len(on_done.calls)} time(s)"
+        )
+
+
+    def test_the_first_failure_in_input_order_is_raised(self, pipelines, ctx, manager):
+        # Item 1 fails at once; item 0 fails only after it: item 0's error must reach the caller.
+        event = manager.Event()
+        func = functools.partial(tasks.fail_first_last, event, HANG_LIMIT, 0.3)
+        with pytest.raises(ValueError) as excinfo:
+            call_with_timeout(pipelines.process_map, func, [0, 1], Callbacks(), 2, ctx=ctx, timeout=CALL_LIMIT)
+        assert str(excinfo.value) == "bad item 0", (
+            f"items 0 and 1 both failed, item 1 first; process_map raised {excinfo.value!r}: raise the first "
+            "failure in INPUT order (call result() on the futures in the order of the items)"
         )
 
 
@@ -292,10 +396,26 @@ class TestMapBounded:
         counter = PullCounter(8, delay=0.1)
         out = call_with_timeout(pipelines.map_bounded, counter.work, counter.items(), max_pending, timeout=CALL_LIMIT)
         assert out == [x * 10 for x in range(8)], f"expected [0, 10, ..., 70], got {out!r}"
-        assert counter.ahead <= max_pending, (
-            f"an item was taken while {counter.ahead} earlier items were still unfinished, with "
-            f"max_pending={max_pending}: wait for a future to finish before you take the next item"
+        assert counter.ahead + 1 <= max_pending, (
+            f"an item was taken while {counter.ahead} earlier items were still unfinished, so "
+            f"{counter.ahead + 1} items were held at once with max_pending={max_pending}: when max_pending "
+            "futures are pending, wait for one to finish BEFORE you take the next item from the iterator"
         )
+
+    def test_none_and_falsy_items_and_results(self, pipelines):
+        items = [1, None, 0, "", 5]
+        out = call_with_timeout(pipelines.map_bounded, repr, iter(items), 2, timeout=CALL_LIMIT)
+        assert out == [repr(x) for x in items], (
+            f"expected {[repr(x) for x in items]!r}, got {out!r}: None and 0 are ordinary items; the "
+            "iterator ends only when it is exhausted (StopIteration), not at a None or falsy item"
+        )
+        out = call_with_timeout(pipelines.map_bounded, _none, iter(range(5)), 2, timeout=CALL_LIMIT)
+        assert out == [None] * 5, f"work returned None for every item, map_bounded returned {out!r}"
+
+    def test_a_failing_item_raises(self, pipelines):
+        with pytest.raises(ValueError, match="bad item 3"):
+            call_with_timeout(pipelines.map_bounded, functools.partial(tasks.fail_on, 3), iter(range(6)), 2,
+                              timeout=CALL_LIMIT)
 
     def test_a_free_slot_is_refilled_at_once(self, pipelines):
         # Item 0 only finishes once item 2 has started: with max_pending=2, item 2 must be submitted
@@ -357,3 +477,16 @@ def _zero_waits_for_two(started: threading.Event, limit: float, x):
         started.set()
     return x
 
+
+def _fetch_with_various_errors(url):
+    if url == "os":
+        raise OSError("connection reset")
+    if url == "key":
+        raise KeyError(url)
+    if url == "zero":
+        return 1 / 0
+    return f"<{url}>"
+
+
+def _none(x):
+    return None

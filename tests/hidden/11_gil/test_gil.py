@@ -119,10 +119,14 @@ class TestCpuWorkers:
         got = gil.cpu_workers(n_tasks)
         assert got == expected, f"6 CPUs and {n_tasks} task(s): expected {expected} worker(s), got {got}"
 
-    def test_never_less_than_one(self, gil, monkeypatch):
+    @pytest.mark.parametrize("n_tasks", [0, -3])
+    def test_never_less_than_one(self, gil, monkeypatch, n_tasks):
         _cpus(monkeypatch, process=4, affinity=range(4), count=4)
-        got = gil.cpu_workers(0)
-        assert got == 1, f"cpu_workers(0) should still return 1 (a pool needs a worker), got {got}"
+        got = gil.cpu_workers(n_tasks)
+        assert got == 1, (
+            f"cpu_workers({n_tasks}) should still return 1 (a pool needs a worker), got {got}: "
+            "max(1, ...) covers every count below 1, `or 1` only covers 0"
+        )
 
     @pytest.mark.parametrize("where", ["process", "count"])
     def test_an_unknown_count_counts_as_one(self, gil, monkeypatch, where):
@@ -167,6 +171,18 @@ class TestSwitchInterval:
         after = sys.getswitchinterval()
         assert after == pytest.approx(0.003), (
             f"an exception in the block left the interval at {after} instead of 0.003: restore it in a finally"
+        )
+
+    @pytest.mark.parametrize("exc_type", [KeyboardInterrupt, SystemExit])
+    def test_restored_when_the_block_is_interrupted(self, gil, exc_type):
+        sys.setswitchinterval(0.003)
+        with pytest.raises(exc_type):
+            with gil.switch_interval(0.05):
+                raise exc_type()
+        after = sys.getswitchinterval()
+        assert after == pytest.approx(0.003), (
+            f"a {exc_type.__name__} in the block left the interval at {after} instead of 0.003: "
+            "`except Exception` does not see it; restore in a `finally`"
         )
 
     def test_nested_blocks(self, gil):
@@ -228,6 +244,7 @@ class TestCpuUtilisation:
             (2.0, 2.0, 1.0, "one busy thread"),
             (1.0, 2.0, 2.0, "two threads busy in parallel (free-threaded build, or C code without the GIL)"),
             (4.0, 1.0, 0.25, "a call busy a quarter of the time"),
+            (3.0, 1.0, 1 / 3, "a call busy a third of the time (do not round the ratio)"),
         ],
     )
     def test_cpu_time_over_wall_time(self, gil, clocks, wall, cpu, expected, what):
@@ -238,9 +255,13 @@ class TestCpuUtilisation:
             "Use time.process_time() (all threads of the process) and time.perf_counter()"
         )
 
-    def test_no_wall_time_gives_zero(self, gil, clocks):
-        got = gil.cpu_utilisation(clocks.spend, 0.0, 0.0)
-        assert got == 0.0, f"when no wall time passed the result should be 0.0, got {got!r}"
+    @pytest.mark.parametrize("cpu", [0.0, 0.5])
+    def test_no_wall_time_gives_zero(self, gil, clocks, cpu):
+        got = gil.cpu_utilisation(clocks.spend, 0.0, cpu)
+        assert got == 0.0, (
+            f"when no wall time passed ({cpu:g} s of CPU time) the result should be 0.0, got {got!r}: "
+            "check the wall time (the divisor) for zero"
+        )
 
     def test_passes_arguments_and_lets_exceptions_through(self, gil, clocks):
         seen = []

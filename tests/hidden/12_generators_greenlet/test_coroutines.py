@@ -10,6 +10,7 @@ Calls that could loop forever go through ``call_with_timeout``.
 from __future__ import annotations
 
 import inspect
+import threading
 
 import pytest
 from greenlet import getcurrent
@@ -42,6 +43,14 @@ class TestAverager:
             "(the mean of ALL numbers sent so far)"
         )
         assert all(isinstance(v, float) for v in got), f"the means should be floats, got {got}"
+
+    def test_fractional_means(self, coroutines):
+        avg = coroutines.averager()
+        got = [avg.send(x) for x in (1, 2, 2.5, -3)]
+        assert got == pytest.approx([1.0, 1.5, 11 / 6, 0.625]), (
+            f"sending 1, 2, 2.5, -3 gave {got}, expected [1.0, 1.5, 1.8333..., 0.625]: divide with "
+            "/ (true division), not //, and do not round"
+        )
 
     def test_independent_averagers(self, coroutines):
         a, b = coroutines.averager(), coroutines.averager()
@@ -122,11 +131,51 @@ class TestDelegate:
 
     def test_close_closes_sub(self, coroutines):
         log = []
-        gen = coroutines.delegate(recording_sub(log))
+        sub = recording_sub(log)  # kept alive here, so only delegate's close() can close it
+        gen = coroutines.delegate(sub)
         next(gen)
         gen.send("x")
         gen.close()
         assert ("sub finally",) in log, "closing delegate must close sub too (its finally block did not run)"
+        assert inspect.getgeneratorstate(sub) == inspect.GEN_CLOSED, (
+            "after delegate's close(), sub is still suspended: close() must be forwarded to sub "
+            "(`yield from` does it)"
+        )
+
+    def test_sub_returns_in_answer_to_throw(self, coroutines):
+        def stoppable():
+            try:
+                yield "working"
+            except LookupError as exc:
+                return f"stopped by {exc.args[0]}"
+            yield "not reached"
+
+        gen = coroutines.delegate(stoppable())
+        assert next(gen) == "working"
+        try:
+            gen.throw(LookupError("request"))
+        except StopIteration as stop:
+            assert stop.value == "stopped by request", (
+                f"sub returned 'stopped by request' when the exception was thrown in, but delegate "
+                f"finished with {stop.value!r}: return sub's return value"
+            )
+        except RuntimeError as exc:
+            pytest.fail(f"sub returned in answer to throw(), and delegate raised RuntimeError ({exc}): "
+                        "the StopIteration of sub.throw() must end delegate with sub's return value "
+                        "(`yield from` does it)", pytrace=False)
+        else:
+            pytest.fail("sub returned in answer to throw(), so delegate must finish too "
+                        "(StopIteration), but it yielded again", pytrace=False)
+
+    def test_uncaught_throw_comes_back_out(self, coroutines):
+        log = []
+        sub = recording_sub(log)
+        gen = coroutines.delegate(sub)
+        next(gen)
+        with pytest.raises(ZeroDivisionError):
+            gen.throw(ZeroDivisionError("not for sub"))
+        assert ("sub finally",) in log, "an exception sub does not catch must end sub (its finally ran)"
+        assert inspect.getgeneratorstate(gen) == inspect.GEN_CLOSED
 
 
 # --------------------------------------------------------------------------- round_robin
@@ -177,6 +226,18 @@ class TestRoundRobin:
         log = []
         assert run_round_robin(coroutines, task("e", 0, log), task("f", 1, log)) == ["f0"]
 
+    def test_none_and_falsy_values_are_values(self, coroutines):
+        def values(*items):
+            yield from items
+
+        got = run_round_robin(coroutines, values(None, None, "x"), values(0, "", False), values(None))
+        expected = [None, 0, None, None, "", "x", False]
+        assert got == expected, (
+            f"round_robin gave {got}, expected {expected}: a task that yields None (or 0, '' or "
+            "False) has not finished; only StopIteration means finished, so do not use None as "
+            "the 'finished' marker (next(task, None), zip_longest)"
+        )
+
     def test_exception_propagates(self, coroutines):
         def failing():
             yield 1
@@ -194,8 +255,20 @@ def play(coroutines, n):
 
     def call():
         box["caller"] = getcurrent()  # the greenlet that calls the student's function
+        caller_thread = threading.get_ident()
         seen = box["seen"] = []
-        return coroutines.greenlet_ping_pong(n, on_turn=lambda word: seen.append((word, getcurrent())))
+        threads = set()
+
+        def on_turn(word):
+            seen.append((word, getcurrent()))
+            threads.add(threading.get_ident())
+
+        got = coroutines.greenlet_ping_pong(n, on_turn=on_turn)
+        assert threads <= {caller_thread}, (
+            "the turns ran in other threads: greenlets all live in the caller's thread; "
+            "use greenlet.greenlet(function) and switch(), not threads"
+        )
+        return got
 
     got = call_with_timeout(call, timeout=CALL_LIMIT)
     return got, box["seen"], box["caller"]

@@ -71,6 +71,22 @@ class TestSleepSort:
         )
 
 
+    def test_waits_as_long_as_the_sleeps_take(self):
+        # The virtual clock ends every sleep at once, so this costs nothing; the spies record the
+        # timeout of every gevent wait (joinall, wait, iwait, join, get) that sleep_sort makes.
+        numbers, unit = [3, 0, 1], 3.0
+        longest = max(numbers) * unit
+        report = probe("sleep_sort_probe", numbers, unit)
+        assert report["error"] is None, f"sleep_sort({numbers}, {unit}) failed: {report['error']}"
+        short = [t for t in report["wait_timeouts"] if t < longest]
+        assert not short, (
+            f"sleep_sort({numbers}, unit={unit}) waited with a fixed timeout of {short[0]} s, but its longest "
+            f"sleep takes {longest:g} s: wait until every greenlet has finished, however long that is "
+            "(gevent.joinall(greenlets) without a timeout)"
+        )
+        assert report["result"] == sorted(numbers), f"sleep_sort({numbers}, {unit}) returned {report['result']!r}"
+
+
 # --------------------------------------------------------------------------- crawl
 class TestCrawl:
     def test_bounded_concurrency(self):
@@ -90,6 +106,25 @@ class TestCrawl:
             f"at most {report['peak']} fetch(es) ran at the same time, expected 3: the blocking time.sleep in "
             "fetch must let the other greenlets run (monkey.patch_all() first), and the pool must start "
             "them all before waiting for any (pool.map, not spawn(...).get() one by one)"
+        )
+
+    def test_results_match_urls_when_they_finish_in_reverse(self):
+        urls = ["first", "second", "third", "fourth"]
+        report = probe("crawl_probe", urls, 4, 0.0, [0.08, 0.06, 0.04, 0.02])
+        assert report["error"] is None, f"crawl(4 urls, fetch, 4) failed: {report['error']}"
+        assert report["result"] == {u: f"page of {u}" for u in urls}, (
+            f"the fetches finished last-url-first and crawl returned {report['result']!r}: each url must map "
+            "to its own fetch's result (pool.map keeps the input order; imap_unordered gives completion order)"
+        )
+
+    def test_failing_fetch_raises(self):
+        urls = ["ok-1", "broken", "ok-2", "ok-3"]
+        report = probe("crawl_probe", urls, 2, 0.01, None, ["broken"])
+        assert report["error"] is not None and report["error"].startswith("ValueError"), (
+            f"fetch('broken') raised ValueError, but crawl returned {report['result']!r}"
+            + (f" (it raised {report['error']})" if report["error"] else "")
+            + ": crawl must raise the fetch's exception (pool.map re-raises it; a greenlet's .value "
+            "is None when it failed, and joinall() does not raise by default)"
         )
 
     def test_more_slots_than_urls(self):

@@ -147,6 +147,61 @@ class TestBoundedGather:
             run_async(main, limit=LIMIT, what="bounded_gather with a failing fetch")
 
 
+    def test_failing_fetch_frees_its_slot(self, async_tasks):
+        finished = []
+
+        async def fetch(x):
+            await asyncio.sleep(0)
+            if x == "bad":
+                raise ValueError("fetch bad failed")
+            await asyncio.sleep(0.01)
+            finished.append(x)
+            return x
+
+        async def main():
+            try:
+                await async_tasks.bounded_gather(fetch, ["bad", 1, 2], 1)
+            except ValueError:
+                pass
+            # gather leaves the other fetches running after the error (a TaskGroup cancels them):
+            # either way, none may stay blocked waiting for the slot the failed fetch held
+            for _ in range(100):
+                if not leftover_tasks():
+                    return 0
+                await asyncio.sleep(0.01)
+            return len(leftover_tasks())
+
+        stuck = run_async(main, limit=LIMIT, what="bounded_gather(fetch, ['bad', 1, 2], limit=1)")
+        assert stuck == 0, (
+            f"with limit=1 the first fetch raised, and {stuck} task(s) were still blocked 1 s later, with "
+            f"{finished} finished: a fetch that raises must free its slot (hold the semaphore with "
+            "`async with`, or release it in a `finally`)"
+        )
+
+
+async def cancel_while_waiting(call, recorder, items):
+    """Start ``call`` as a task, let every fetch start, cancel the task; report what is left over."""
+    task = asyncio.create_task(call)
+    for _ in range(50):
+        if len(recorder.started) == len(items):
+            break
+        await asyncio.sleep(0)
+    task.cancel()
+    try:
+        await task
+        outcome = "returned"
+    except asyncio.CancelledError:
+        outcome = "cancelled"
+    except BaseException as exc:  # noqa: BLE001 - inspected by the test
+        outcome = f"raised {exc!r}"
+    return {
+        "outcome": outcome,
+        "leftover": len(leftover_tasks()),
+        "not_cancelled": recorder.not_cancelled(items),
+        "started": list(recorder.started),
+    }
+
+
 # --------------------------------------------------------------------------- first_done
 async def run_and_inspect(call, recorder, items):
     """Await ``call``; then, before anything else runs, note leftovers and uncancelled fetches."""
@@ -230,6 +285,26 @@ class TestFirstDone:
         assert out["leftover"] == 0, f"{out['leftover']} task(s) were still running after first_done raised"
 
 
+    def test_cancelling_the_caller_cancels_the_fetches(self, async_tasks):
+        rec = CancelRecorder()
+        items = ["a", "b", "c"]
+
+        async def main():
+            return await cancel_while_waiting(async_tasks.first_done(rec.make(forever), items, 30), rec, items)
+
+        out = run_async(main, limit=LIMIT, what="first_done cancelled by its caller")
+        assert sorted(out["started"]) == items, f"only {out['started']} were started: start every fetch"
+        assert not out["not_cancelled"] and out["leftover"] == 0, (
+            f"first_done was cancelled by its caller while it waited, and fetches {out['not_cancelled']} "
+            "were left running: cancel and await the tasks in a `finally` block, so they are cleaned up "
+            "however first_done ends (result, error, timeout or its own cancellation)"
+        )
+        assert out["outcome"] == "cancelled", (
+            f"first_done was cancelled by its caller, and it {out['outcome']}: let the CancelledError "
+            "propagate after cleaning up"
+        )
+
+
 # --------------------------------------------------------------------------- all_or_nothing
 class TestAllOrNothing:
     def test_all_results_in_order(self, async_tasks):
@@ -284,3 +359,22 @@ class TestAllOrNothing:
         )
         assert not out["not_cancelled"], f"fetches {out['not_cancelled']} were not cancelled after the timeout"
         assert out["leftover"] == 0, f"{out['leftover']} task(s) were still running after all_or_nothing raised"
+
+    def test_cancelling_the_caller_cancels_the_fetches(self, async_tasks):
+        rec = CancelRecorder()
+        items = [0, 1, 2]
+
+        async def main():
+            return await cancel_while_waiting(async_tasks.all_or_nothing(rec.make(forever), items, 30), rec, items)
+
+        out = run_async(main, limit=LIMIT, what="all_or_nothing cancelled by its caller")
+        assert sorted(out["started"]) == items, f"only {out['started']} were started: start every fetch"
+        assert not out["not_cancelled"] and out["leftover"] == 0, (
+            f"all_or_nothing was cancelled by its caller while it waited, and fetches {out['not_cancelled']} "
+            "were left running: cancel and await the tasks in a `finally` block (or use a TaskGroup), so "
+            "they are cleaned up however all_or_nothing ends"
+        )
+        assert out["outcome"] == "cancelled", (
+            f"all_or_nothing was cancelled by its caller, and it {out['outcome']}: let the CancelledError "
+            "propagate after cleaning up"
+        )

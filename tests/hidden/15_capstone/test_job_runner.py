@@ -16,7 +16,9 @@ import time
 import pytest
 
 from grader.probes import call_with_timeout, load_student
+from grader.probes.amplify import amplified
 from grader.probes.executor_probes import Gate, new_threads, thread_snapshot, wait_until
+from grader.probes.threading_probes import is_blocked_in_wait
 
 LIMIT = 3.0  # a correct runner answers each call here in well under 0.5 s
 SETTLE = 0.3  # once the expected jobs run, extra ones get this long to start too
@@ -109,6 +111,35 @@ def wait_for(event: threading.Event, limit: float):
     return "woke"
 
 
+class Waiter:
+    """``runner.outcome(job_id, timeout)`` called in a thread of its own, started at once."""
+
+    def __init__(self, runner, job_id, timeout):
+        self.box: dict = {}
+
+        def target():
+            try:
+                self.box["value"] = runner.outcome(job_id, timeout=timeout)
+            except BaseException as exc:  # noqa: BLE001 - inspected by the test
+                self.box["error"] = exc
+
+        self.thread = threading.Thread(target=target, name=f"waiter-{job_id}", daemon=True)
+        self.thread.start()
+        # Until it is blocked waiting (a runner that polls with sleep is never seen blocked: then
+        # the test goes on after 1 s, and a polling outcome() sees the change anyway).
+        wait_until(lambda: is_blocked_in_wait(self.thread), 1.0)
+
+    def result(self, limit):
+        self.thread.join(limit)
+        if self.thread.is_alive():
+            return "still waiting"
+        return self.box.get("error", self.box.get("value"))
+
+
+def late_fail(message):
+    raise ValueError(message)
+
+
 class TestSubmitAndCollect:
     def test_every_job_gets_its_result(self, job_runner, runners):
         runner = make(job_runner, runners, 2)
@@ -164,10 +195,97 @@ class TestSubmitAndCollect:
         gate.release()
         assert outcome(runner, job).value == 9
 
+    def test_jobs_start_in_submission_order(self, job_runner, runners, gate):
+        runner = make(job_runner, runners, 1)
+        calls = Calls()
+        first = submit(runner, gate.wrap(calls), "first")
+        assert gate.wait_in_flight(1, LIMIT), "the first job never started"
+        ids = [submit(runner, calls, x) for x in range(5)]  # all queued behind the first job
+        gate.release()
+        results = [outcome(runner, i) for i in [first, *ids]]
+        assert [r.status for r in results] == [job_runner.DONE] * 6, f"statuses {[r.status for r in results]!r}"
+        assert calls.seen == ["first", 0, 1, 2, 3, 4], (
+            f"with max_workers=1, jobs queued as 0, 1, 2, 3, 4 ran in the order {calls.seen[1:]!r}: queued jobs "
+            "start in submission order (first in, first out: queue.Queue, or pop(0) / popleft())"
+        )
+
+    def test_none_and_falsy_results(self, job_runner, runners):
+        runner = make(job_runner, runners, 2)
+        values = [None, 0, "", False, []]
+        ids = [submit(runner, lambda v=v: v) for v in values]
+        got = [outcome(runner, i, wait=1.0) for i in ids]
+        assert [(o.status, o.value) for o in got] == [(job_runner.DONE, v) for v in values], (
+            f"jobs returning {values!r} gave {[(o.status, o.value) for o in got]!r}: None (or 0, '', False) is a "
+            "result like any other; decide that a job has finished from its status, not from its value"
+        )
+
+    def test_outcome_waits_for_its_own_job(self, job_runner, runners):
+        runner = make(job_runner, runners, 2)
+        gate_a, gate_b = Gate(hold=HOLD), Gate(hold=HOLD)
+        try:
+            a = submit(runner, gate_a.wrap(square), 2)
+            b = submit(runner, gate_b.wrap(square), 3)
+            assert gate_a.wait_in_flight(1, LIMIT) and gate_b.wait_in_flight(1, LIMIT), "the two jobs never started"
+            waiter = Waiter(runner, a, LIMIT)
+            gate_b.release()  # job b finishes while the waiter waits for job a
+            assert outcome(runner, b).value == 9
+            early = waiter.result(0.2)
+            gate_a.release()
+            late = waiter.result(LIMIT)
+        finally:
+            gate_a.release()
+            gate_b.release()
+        assert early == "still waiting", (
+            f"outcome(a) returned {early!r} when ANOTHER job finished, while job a was still running: wait until "
+            "THIS job has finished (Condition.wait_for(predicate, timeout), or a loop around wait())"
+        )
+        assert isinstance(late, job_runner.Outcome) and (late.status, late.value) == (job_runner.DONE, 4), (
+            f"outcome(a) gave {late!r} once job a finished, expected Outcome(DONE, value=4)"
+        )
+
+    def test_submits_from_several_threads_get_distinct_ids(self, job_runner, runners):
+        runner = make(job_runner, runners, 2)
+        ids: list = []
+        errors: list = []
+
+        def submitter(k):
+            try:
+                for x in range(8):
+                    ids.append((runner.submit(square, 10 * k + x), 10 * k + x))
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        with amplified(job_runner):  # yields the GIL between the runner's opcodes: races show up
+            threads = [threading.Thread(target=submitter, args=(k,), daemon=True) for k in range(4)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(LIMIT * 2)
+        assert not errors, f"submit() from 4 threads at once raised {errors[0]!r}"
+        assert not any(t.is_alive() for t in threads), "submit() from 4 threads at once never returned"
+        got = [i for i, _ in ids]
+        assert len(set(got)) == 32, (
+            f"4 threads submitting 8 jobs each at the same time got {len(set(got))} distinct ids for 32 jobs: "
+            "hand out ids under the lock (or from itertools.count, whose next() is atomic)"
+        )
+        for job_id, x in ids:
+            result = outcome(runner, job_id)
+            assert (result.status, result.value) == (job_runner.DONE, x * x), f"job of square({x}) gave {result!r}"
+
     def test_unknown_ids_and_bad_sizes(self, job_runner, runners):
         runner = make(job_runner, runners, 1)
         with pytest.raises(KeyError):
             runner.status(12345)
+        call = functools.partial(runner.outcome, 12345, timeout=0.5)
+        call.__name__ = "outcome"
+        try:
+            call_with_timeout(call, timeout=LIMIT)
+        except KeyError:
+            pass
+        except BaseException as exc:  # noqa: BLE001 - explained below
+            pytest.fail(f"outcome() of an unknown job id raised {exc!r}, expected KeyError at once", pytrace=False)
+        else:
+            pytest.fail("outcome() of an unknown job id returned instead of raising KeyError", pytrace=False)
         with pytest.raises(ValueError):
             job_runner.JobRunner(0)
 
@@ -193,6 +311,19 @@ class TestJobTimeouts:
         assert runner.status(slow) == job_runner.TIMED_OUT, (
             f"the timed-out job became {runner.status(slow)!r} when its call returned late: it must stay TIMED_OUT"
         )
+
+    def test_a_late_error_does_not_change_a_timed_out_job(self, job_runner, runners, gate):
+        runner = make(job_runner, runners, 1)
+        job = submit(runner, gate.wrap(late_fail), "raised after the timeout", timeout=0.1)
+        assert outcome(runner, job).status == job_runner.TIMED_OUT
+        gate.release()  # now the call raises ValueError, long after its timeout
+        assert wait_until(lambda: gate.inflight.now == 0, LIMIT), "the released call never returned"
+        time.sleep(0.05)
+        assert runner.status(job) == job_runner.TIMED_OUT, (
+            f"the timed-out job became {runner.status(job)!r} when its call raised late: the first outcome "
+            "wins, for a late exception as for a late value"
+        )
+        assert outcome(runner, job).status == job_runner.TIMED_OUT
 
     def test_the_timeout_counts_from_the_start_not_the_submit(self, job_runner, runners, gate):
         runner = make(job_runner, runners, 1)
@@ -249,6 +380,21 @@ class TestCancelJobs:
         assert "doomed" not in calls.seen, f"the cancelled job's function ran anyway (calls: {calls.seen!r})"
         assert runner.status(doomed) == job_runner.CANCELLED
 
+    def test_cancel_wakes_a_thread_waiting_for_the_outcome(self, job_runner, runners, gate):
+        runner = make(job_runner, runners, 1)
+        first = submit(runner, gate.wrap(square), 1)
+        doomed = submit(runner, square, 2)
+        assert gate.wait_in_flight(1, LIMIT), "the first job never started"
+        waiter = Waiter(runner, doomed, LIMIT)  # blocked in outcome() before the cancel
+        assert runner.cancel(doomed) is True
+        got = waiter.result(1.5)  # the first job is still held: only the cancel can wake the waiter
+        gate.release()
+        assert isinstance(got, job_runner.Outcome) and got.status == job_runner.CANCELLED, (
+            f"a thread already waiting in outcome() for a job that was then cancelled got {got!r}, expected "
+            "Outcome(CANCELLED) at once: cancel() must wake the waiters (notify_all on the Condition)"
+        )
+        assert outcome(runner, first).status == job_runner.DONE
+
     def test_running_and_finished_jobs_cannot_be_cancelled(self, job_runner, runners, gate):
         runner = make(job_runner, runners, 1)
         job = submit(runner, gate.wrap(square), 8)
@@ -260,6 +406,8 @@ class TestCancelJobs:
         assert (result.status, result.value) == (job_runner.DONE, 64), f"the job should finish normally, got {result!r}"
         assert runner.cancel(job) is False, "cancel() of a finished job should return False"
         assert runner.status(job) == job_runner.DONE
+        with pytest.raises(KeyError):
+            runner.cancel(job + 1000)  # an id submit() never returned
 
 
 class TestGracefulShutdown:
@@ -327,6 +475,66 @@ class TestGracefulShutdown:
         assert runner.status(first) == job_runner.DONE, "the running job should be allowed to finish"
         assert calls.seen == ["first"], f"cancelled jobs ran anyway: {calls.seen!r}"
         assert not new_threads(before, ignore=(timer,)), "threads still alive after shutdown()"
+
+    def test_cancel_pending_wakes_waiting_threads(self, job_runner, runners, gate):
+        runner = make(job_runner, runners, 1)
+        first = submit(runner, gate.wrap(square), 1)
+        queued = submit(runner, square, 2)
+        assert gate.wait_in_flight(1, LIMIT), "the first job never started"
+        waiter = Waiter(runner, queued, LIMIT)  # blocked in outcome() before the shutdown
+        try:
+            shutdown(runner, wait=False, cancel_pending=True)
+            got = waiter.result(1.5)  # the first job is still held: only the shutdown can wake it
+        finally:
+            gate.release()
+        assert isinstance(got, job_runner.Outcome) and got.status == job_runner.CANCELLED, (
+            f"a thread waiting in outcome() for a queued job got {got!r} after shutdown(cancel_pending=True), "
+            "expected Outcome(CANCELLED) at once: wake the waiters when you cancel the pending jobs"
+        )
+        assert outcome(runner, first).status == job_runner.DONE
+
+    def test_shutdown_without_wait_returns_at_once(self, job_runner, runners, gate):
+        before = thread_snapshot()
+        runner = make(job_runner, runners, 1)
+        first = submit(runner, gate.wrap(square), 3)
+        queued = submit(runner, square, 4)
+        assert gate.wait_in_flight(1, LIMIT), "the first job never started"
+        try:
+            shutdown(runner, wait=False)  # fails after LIMIT s if it waits for the held job
+        finally:
+            gate.release()
+        assert outcome(runner, first).value == 9 and outcome(runner, queued).value == 16, (
+            "after shutdown(wait=False) the running and the queued jobs must still finish"
+        )
+        assert wait_until(lambda: not new_threads(before), LIMIT), (
+            f"after shutdown(wait=False) and the last job, threads {[t.name for t in new_threads(before)]} "
+            "did not end by themselves"
+        )
+
+    def test_threads_are_daemon_threads(self, job_runner, runners, gate):
+        before = thread_snapshot()
+        # Made in a NON-daemon thread, as in a program's main thread: a thread inherits the daemon
+        # flag of the thread that starts it, so only daemon=True makes the runner's threads daemons.
+        box = {}
+        maker = threading.Thread(target=lambda: box.setdefault("runner", job_runner.JobRunner(2)), daemon=False)
+        maker.start()
+        maker.join(LIMIT)
+        assert "runner" in box, f"JobRunner(2) did not return within {LIMIT:g} s"
+        runner = box["runner"]
+        runners.append(runner)
+        stuck = submit(runner, gate.wrap(square), 5, timeout=0.1)
+        try:
+            assert outcome(runner, stuck).status == job_runner.TIMED_OUT
+            mine = new_threads(before)
+            not_daemon = [t.name for t in mine if not t.daemon]
+        finally:
+            gate.release()
+        shutdown(runner)
+        assert mine, "the runner started no thread"
+        assert not not_daemon, (
+            f"thread(s) {not_daemon} of the runner are not daemon threads: a program that forgets shutdown() "
+            "(or a job stuck after its timeout) could then never exit. Start every thread with daemon=True"
+        )
 
     def test_the_with_block_shuts_down(self, job_runner):
         before = thread_snapshot()

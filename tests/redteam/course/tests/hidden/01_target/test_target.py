@@ -51,3 +51,4 @@ class TestTransfer:
         for thread in threads:
             thread.join()
         assert (a.balance, b.balance) == (900, 1100)
+        assert graph.find_cycle() is None, graph.describe_cycle()
