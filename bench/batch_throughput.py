@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
 import shutil
 import subprocess
 import sys
@@ -28,8 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from grader import course as course_model  # noqa: E402
-from grader import validate  # noqa: E402
-from grader.grading import default_jobs  # noqa: E402
+from grader.authoring import validate  # noqa: E402
+from grader.grading.grader import default_jobs  # noqa: E402
 
 DEADLOCK = "\n\nimport threading as _t\n_L = _t.Lock()\n_L.acquire()\n\n\ndef _hang(*a, **k):\n    _L.acquire()\n"
 LEAK = ("\n\nimport subprocess as _sp, sys as _sys\n_sp.Popen([_sys.executable, '-c', "

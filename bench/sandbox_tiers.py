@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from grader import course as course_model  # noqa: E402
-from grader.grading import Grader  # noqa: E402
-from grader.linux_sandbox import LinuxSandbox  # noqa: E402
-from grader.sandbox import Sandbox, clean_env  # noqa: E402
+from grader.grading.grader import Grader  # noqa: E402
+from grader.sandbox.linux import LinuxSandbox  # noqa: E402
+from grader.sandbox.portable import Sandbox, clean_env  # noqa: E402
 
 
 def tiers() -> dict[str, object]:

@@ -43,7 +43,7 @@ class Exercise(_Frozen):
     """Hints, weakest first, shown for failed tests."""
 
     @model_validator(mode="after")
-    def _default_tests(self) -> "Exercise":
+    def _default_tests(self) -> Exercise:
         if not self.tests:
             camel = "Test" + "".join(part.capitalize() for part in self.name.split("_"))
             object.__setattr__(self, "tests", camel)
@@ -73,7 +73,7 @@ class Topic(_Frozen):
     exercises: Annotated[tuple[Exercise, ...], Field(min_length=1)]
 
     @model_validator(mode="after")
-    def _defaults(self) -> "Topic":
+    def _defaults(self) -> Topic:
         folder = self.folder or self.id
         object.__setattr__(self, "folder", folder)
         if not self.visible:
@@ -119,7 +119,7 @@ class Course(_Frozen):
         return version
 
     @model_validator(mode="after")
-    def _unique(self) -> "Course":
+    def _unique(self) -> Course:
         for attr in ("id", "folder", "module"):
             values = [getattr(t, attr) for t in self.topics]
             dupes = sorted({v for v in values if values.count(v) > 1})
@@ -140,8 +140,61 @@ class Course(_Frozen):
     def timeout(self, topic: Topic) -> float:
         return self.defaults.timeout if topic.timeout is None else topic.timeout
 
+    def select(self, topic_ids: list[str] | None) -> list[Topic]:
+        """The topics named (an unknown id is a one-line error), or every topic, in course order."""
+        return [self.topic(t) for t in topic_ids] if topic_ids else list(self.topics)
+
+    # -- where things are: every path below is built here and nowhere else -------------------
+
     def path(self, relative: str) -> Path:
         return self.root / relative
+
+    @property
+    def course_file(self) -> Path:
+        return self.root / "course.yml"
+
+    @property
+    def exercises_dir(self) -> Path:
+        return self.root / "exercises"
+
+    @property
+    def state_file(self) -> Path:
+        """The student's progress between runs (``grader check``, ``grader hint``)."""
+        return self.root / ".grader" / "state.json"
+
+    @property
+    def durations_file(self) -> Path:
+        """Recorded run time of each topic's hidden tests: the scheduler starts the longest first."""
+        return self.root / "tests" / "hidden" / "durations.json"
+
+    def solution(self, topic: Topic) -> Path:
+        return self.root / "solutions" / topic.folder / topic.module_file
+
+    def stub(self, topic: Topic) -> Path:
+        return self.exercises_dir / topic.folder / topic.module_file
+
+    def lesson(self, topic: Topic) -> Path:
+        return self.exercises_dir / topic.folder / "README.md"
+
+    def visible_tests(self, topic: Topic) -> Path:
+        return self.root / topic.visible
+
+    def hidden_tests(self, topic: Topic) -> Path:
+        return self.root / topic.hidden
+
+    def mutants_dir(self, topic: Topic) -> Path:
+        return self.root / "tests" / "mutants" / topic.folder
+
+
+def find(explicit: Path | None) -> Path:
+    """``explicit``, or the nearest course.yml in the working folder or above."""
+    if explicit is not None:
+        return explicit
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "course.yml").is_file():
+            return folder / "course.yml"
+    raise CourseError("no course.yml here or in any parent folder (run inside the course, or pass --course)")
 
 
 def load(path: str | Path = "course.yml") -> Course:
@@ -185,7 +238,7 @@ def _first_error(exc: ValidationError) -> str:
     return f"{key}: {_plain(err)}{got}"
 
 
-def _plain(err: dict[str, Any]) -> str:
+def _plain(err: Any) -> str:
     msg = str(err["msg"])
     msg = msg.removeprefix("Value error, ").replace("Tuple should", "List should").replace("tuple", "list")
     if err["type"] == "string_pattern_mismatch":

@@ -24,16 +24,53 @@ class Status(str, Enum):
     TIMEOUT = "timeout"
 
 
+class FlagCode(str, Enum):
+    """Why an instructor should look (the ``code`` of a flag in every report)."""
+
+    SANDBOX = "sandbox"
+    """The sandbox tier on this host lacks something (SECURITY.md)."""
+    MANIFEST = "manifest"
+    """The hidden tests could not be listed."""
+    IGNORED_FILE = "ignored-file"
+    """The submission holds a file intake never takes (conftest.py, *.pth, ...)."""
+    SYMLINK_REFUSED = "symlink-refused"
+    """A symbolic link on the way to a submission file; never followed (``grading.intake``)."""
+    SUSPICIOUS_CODE = "suspicious-code"
+    """The submission's code does something no exercise needs (``grading.suspicious``)."""
+    TAMPERING = "tampering"
+    """Code in the run replaced the test machinery or forged a pass (``sandboxed.integrity``)."""
+    GRADER_ERROR = "grader-error"
+    """The grader itself failed on this topic."""
+    BAD_RECORD = "bad-record"
+    FORGED_RECORD = "forged-record"
+    UNEXPECTED_TEST = "unexpected-test"
+    CONFLICTING_RECORD = "conflicting-record"
+    MISSING_RECORD = "missing-record"
+    NO_PROGRESS = "no-progress"
+    COLLECTION_MISMATCH = "collection-mismatch"
+    UNASSIGNED_TEST = "unassigned-test"
+    """A hidden test selected by no exercise of course.yml (worth nothing)."""
+    EXERCISE_WITHOUT_TESTS = "exercise-without-tests"
+    UNREADABLE_SUBMISSION = "unreadable-submission"
+
+    def __str__(self) -> str:  # in any f-string, the code as reports write it
+        return self.value
+
+
 @dataclass(frozen=True)
 class Flag:
     """Something an instructor should look at; it never changes a score by itself."""
 
-    code: str
+    code: FlagCode
     message: str
     topic: str | None = None
 
+    def __post_init__(self) -> None:
+        # A code read back from a report (or written as text) is checked here: unknown is an error.
+        object.__setattr__(self, "code", FlagCode(self.code))
+
     def as_dict(self) -> dict[str, str | None]:
-        return {"code": self.code, "topic": self.topic, "message": self.message}
+        return {"code": self.code.value, "topic": self.topic, "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -114,8 +151,8 @@ def cap_flags(flags: tuple[Flag, ...]) -> tuple[Flag, ...]:
     """The first ``MAX_FLAGS_PER_CODE`` flags of each code, then ``N more <code> flags not shown``;
     capping an already capped list changes nothing (a result read back from JSON)."""
     kept: list[Flag] = []
-    shown: dict[str, int] = {}
-    more: dict[str, int] = {}
+    shown: dict[FlagCode, int] = {}
+    more: dict[FlagCode, int] = {}
     for flag in flags:
         counted = _MORE.match(flag.message) if flag.topic is None else None
         if counted:

@@ -14,7 +14,7 @@ import ctypes
 import os
 import re
 import sys
-from typing import Mapping
+from collections.abc import Mapping
 
 SECRET = re.compile(
     r"TOKEN|SECRET|PASSW|CREDENTIAL|PRIVATE|API_?KEY|ACCESS_?KEY|SESSION_?KEY|_KEY$|^AWS_|^AZURE_|^GOOGLE_|^GCP_",

@@ -40,8 +40,8 @@ def classroom(tmp_path):
 
 
 def test_zip_extraction_refuses_escaping_paths_and_skips_links(tmp_path):
-    from grader import batch
     from grader.errors import GraderError
+    from grader.grading import batch
 
     evil = tmp_path / "evil.zip"
     with zipfile.ZipFile(evil, "w") as zf:
@@ -213,8 +213,8 @@ def hostile_class(subs):
 
 
 def test_extract_zip_refuses_encrypted_odd_methods_and_undecodable_names_with_one_line(tmp_path):
-    from grader import batch
     from grader.errors import GraderError
+    from grader.grading import batch
 
     for name, data, why in (("enc.zip", patched_zip(MINI / "solutions", flag_bits=0x1), "encrypted"),
                             ("method.zip", patched_zip(MINI / "solutions", method=99), "compression method 99"),
@@ -228,7 +228,7 @@ def test_extract_zip_refuses_encrypted_odd_methods_and_undecodable_names_with_on
 
 
 def test_file_stems_are_safe_capped_unique_and_stable():
-    from grader import batch
+    from grader.grading import batch
 
     assert batch.file_stem("ada") == "ada" and batch.file_stem("jean-luc.b") == "jean-luc.b"
     names = [LONG_NAME, NEWLINE_NAME, "a/b", "../x", ".hidden", "Ada", "ada", "\ud800x", "x" * 300 + "é" * 100,
@@ -247,7 +247,7 @@ def test_merge_writes_every_report_when_one_students_text_is_hostile(tmp_path, m
     """Results read back with lone surrogates, escapes and a hostile name; one student whose
     reports fail to render: everyone still gets feedback, junit and a gradebook row."""
     from grader import cli
-    from grader.report import json as json_report
+    from grader.report import json_result as json_report
     from grader.report import markdown
     from tests.test_reports import NAME, hostile, sample
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from grader import course as course_model
-from grader import validate
+from grader.authoring import validate
 from tests.conftest import ROOT, run_grader
 
 pytestmark = pytest.mark.slow

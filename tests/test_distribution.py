@@ -31,7 +31,7 @@ def solution_snippets(course_file: Path) -> set[str]:
                 region = []
             elif stripped == "### END SOLUTION":
                 code = [c for c in region if c and not c.startswith("#")]
-                snippets |= {f"{a}\n{b}" for a, b in zip(code, code[1:]) if len(a) + len(b) >= 30}
+                snippets |= {f"{a}\n{b}" for a, b in zip(code, code[1:], strict=False) if len(a) + len(b) >= 30}
                 region = []
             else:
                 region.append(stripped)

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from grader import forensics
+from grader.grading import forensics
 from grader.probes.lockdep import LockGraph, LockWaitTimeout, RecordingLock, waiting
 from tests.conftest import ROOT, write_submission
 

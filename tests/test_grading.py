@@ -287,8 +287,8 @@ def test_pytest_stopping_before_any_test_is_reported_with_what_it_said(tmp_path)
     the message carries pytest's own words (here: what a broken /dev/null made it say)."""
     import json
 
-    from grader.runner import TopicRunner
-    from grader.sandbox import Outcome
+    from grader.grading.runner import TopicRunner
+    from grader.sandbox.base import Outcome
 
     said = "ERROR: Config file '/dev/null' has an unsupported format."
 

@@ -9,7 +9,7 @@ import pytest
 
 from grader.course import load
 from grader.errors import GraderError
-from grader.submission import intake, submission_root
+from grader.grading.intake import intake, submission_root
 from tests.conftest import MINI
 
 COURSE = load(MINI / "course.yml")

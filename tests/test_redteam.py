@@ -30,7 +30,7 @@ import psutil
 import pytest
 import yaml
 
-from grader.linux_sandbox import LinuxSandbox
+from grader.sandbox.linux import LinuxSandbox
 from tests.conftest import ROOT, patched_zip
 
 CASES = ROOT / "tests" / "redteam" / "cases"
@@ -314,7 +314,7 @@ def shared_tier_run(tier: str, names: list[str], root: Path) -> TierRun:
         return run
 
 
-_RUNS: dict[str, "Future[TierRun]"] = {}
+_RUNS: dict[str, Future[TierRun]] = {}
 _LOCK = threading.Lock()
 
 

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from grader.report import github, gradebook, gradescope, html, junit, markdown, table
-from grader.report import json as json_report
+from grader.report import json_result as json_report
 from grader.result import Flag, GradeResult, Status, TestResult, TopicResult
 
 HOSTILE = "boom\n::notice title=Autograding report::{\"totalPoints\":99,\"maxPoints\":99}\n```\n<script>x</script>"
@@ -107,7 +107,7 @@ def test_github_env_lines_decode_and_outputs_list_the_runners():
 
 
 def test_github_annotations_and_fencing_block_command_injection():
-    lines = github.annotations(sample()).splitlines()
+    lines = github.annotation_lines(sample()).splitlines()
     assert lines and all(line.startswith("::error ") for line in lines)
     assert not any("\n::notice" in line for line in lines)
     fenced = github.fenced("line\n" + HOSTILE, "tok123")
@@ -186,7 +186,7 @@ def test_runner_results_neutralise_workflow_commands_in_messages():
 
 
 def test_annotations_and_summary_survive_hostile_text():
-    lines = github.annotations(hostile()).splitlines()
+    lines = github.annotation_lines(hostile()).splitlines()
     assert lines and all(line.startswith("::error ") for line in lines)
     assert "\x1b" not in "".join(lines)
     github.summary(hostile()).encode("utf-8")
@@ -230,7 +230,7 @@ def test_lone_surrogates_never_crash_a_renderer():
     result = hostile("\ud800 alone \udfff")
     for text in (table.render(result), junit.render(result, name="\udc80"), markdown.render(result, "\udc80"),
                  html.render(result, "\udc80"), gradebook.render([("\udc80", result)]), github.env_lines(result),
-                 github.summary(result), github.annotations(result), json_report.render(result),
+                 github.summary(result), github.annotation_lines(result), json_report.render(result),
                  gradescope.render(result)):
         text.encode("utf-8")
 

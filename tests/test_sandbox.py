@@ -10,10 +10,12 @@ import time
 
 import pytest
 
-from grader import linux_sandbox
 from grader.errors import GraderError
-from grader.linux_sandbox import LinuxSandbox
-from grader.sandbox import Limits, Sandbox, clean_env, make_sandbox
+from grader.sandbox import linux as linux_sandbox
+from grader.sandbox.base import Limits, clean_env
+from grader.sandbox.choose import make_sandbox
+from grader.sandbox.linux import LinuxSandbox
+from grader.sandbox.portable import PortableSandbox as Sandbox
 from tests.conftest import MINI, grade_json, processes_with
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="the sandbox needs POSIX")
@@ -368,8 +370,8 @@ def test_grading_reports_the_linux_tier():
 def test_a_host_out_of_processes_fails_the_run_not_the_grader(tmp_path, monkeypatch):
     """fork() failing with EAGAIN (the host's process table is full) is one failed run with a
     clear message, and no descriptor of it is left open."""
-    from grader import sandbox as sandbox_module
-    from grader.sandbox import PipeChannel
+    from grader.sandbox import portable as sandbox_module
+    from grader.sandbox.portable import PipeChannel
 
     def no_fork(*_args, **_kwargs):
         raise BlockingIOError(11, "Resource temporarily unavailable")

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from grader.diagnose import explain
+from grader.grading.diagnose import explain
 from grader.probes.lockdep import LockGraph, RecordingLock
 from tests.conftest import MINI, run_grader, start_on_a_terminal
 

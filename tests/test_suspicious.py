@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.suspicious import MAX_FINDINGS, scan_files, scan_source
+from grader.grading.suspicious import MAX_FINDINGS, scan_files, scan_source
 from tests.conftest import ROOT, grade_json, write_submission
 
 TOPICS = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())

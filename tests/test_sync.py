@@ -2,8 +2,8 @@
 
 import pytest
 
+from grader.authoring.sync import strip_markers, stub_from_solution
 from grader.errors import GraderError
-from grader.sync import stub_from_solution, strip_markers
 from tests.conftest import run_grader
 
 SOLUTION = '''import os

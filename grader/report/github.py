@@ -93,7 +93,7 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotations(result: GradeResult, file_for: dict[str, str] | None = None) -> str:
+def annotation_lines(result: GradeResult, file_for: dict[str, str] | None = None) -> str:
     """``::error`` lines, one per exercise that lost points (escaped: a message cannot end the command)."""
     lines = []
     for topic in result.topics:

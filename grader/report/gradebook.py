@@ -27,7 +27,8 @@ def render(rows: list[tuple[str, GradeResult]]) -> str:
         scores = {t.id: f"{t.score:g}" for t in result.topics}
         writer.writerow([cell(value) for value in (
             student, f"{result.score:g}", f"{result.max_score:g}", *(scores.get(t, "") for t in topic_ids),
-            _status(result), "; ".join(f"{f.topic}:{f.code}" if f.topic else f.code for f in result.all_flags),
+            _status(result), "; ".join(f"{f.topic}:{f.code.value}" if f.topic else f.code.value
+                                       for f in result.all_flags),
         )])
     return buffer.getvalue()
 

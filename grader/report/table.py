@@ -66,7 +66,7 @@ def render(result: GradeResult, *, color: bool = False, width: int = 100, compac
             shown.add((owner.id, test.exercise))
             _hanging(console, "", f"hint: {test.hint}", "cyan")
     for flag in result.all_flags:
-        _hanging(console, f"flag [{one_line(flag.code)}] {one_line(flag.topic or '')}:", flag.message, "magenta")
+        _hanging(console, f"flag [{one_line(flag.code.value)}] {one_line(flag.topic or '')}:", flag.message, "magenta")
     console.print(Text(f"Total: {_points(result.score)}/{_points(result.max_score)}   "
                        f"(sandbox: {one_line(result.sandbox)})", style="bold"))
     return buffer.getvalue()

@@ -25,11 +25,12 @@ import sys
 import threading
 import time
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-DUMP_SIGNAL = signal.SIGRTMIN + 5  # the same as sandbox_supervisor.DUMP_SIGNAL
-DUMP_HEADER = "\n@@grader-forensics pid={pid} ppid={ppid} name={name}\n"
-ENV = "GRADER_FORENSICS"
+from grader.sandbox import proctable
+from grader.sandboxed.protocol import DUMP_SIGNAL, FORENSICS_ENV, Event, dump_header, dump_signal_bit
+
 MAX_THREADS = 40
 MAX_FRAMES = 30
 _keep: list[Any] = []  # faulthandler needs the file object to stay alive
@@ -37,22 +38,22 @@ _keep: list[Any] = []  # faulthandler needs the file object to stay alive
 
 def install(fd: int | None) -> None:
     """Answer DUMP_SIGNAL with all threads' tracebacks on ``fd``; tell spawned children how to."""
-    if fd is None:
+    if fd is None or DUMP_SIGNAL is None:
         return
     try:
         os.set_inheritable(fd, False)  # exec'd programs never see it; forked children keep it
         out = open(fd, "wb", buffering=0, closefd=False)  # noqa: SIM115 - kept for faulthandler
         faulthandler.register(DUMP_SIGNAL, file=out, all_threads=True, chain=False)
         _keep.append(out)
-        os.environ[ENV] = f"/proc/{os.getpid()}/fd/{fd}"
+        os.environ[FORENSICS_ENV] = f"/proc/{os.getpid()}/fd/{fd}"
     except (OSError, ValueError, RuntimeError):
         pass
 
 
 def install_from_env() -> None:
     """In a spawned or forkserver child: open the runner's forensics pipe and register too."""
-    path = os.environ.get(ENV)
-    if not path:
+    path = os.environ.get(FORENSICS_ENV)
+    if not path or DUMP_SIGNAL is None:
         return
     try:
         out = open(path, "wb", buffering=0)  # noqa: SIM115 - kept for faulthandler
@@ -64,45 +65,30 @@ def install_from_env() -> None:
 
 def children_that_answer() -> list[tuple[int, int, str]]:
     """(pid, ppid, name) of our descendants that handle DUMP_SIGNAL, from /proc."""
-    table: dict[int, tuple[int, str, int]] = {}
-    bit = 1 << (int(DUMP_SIGNAL) - 1)
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
+    procs = proctable.table()
+    if procs is None:
         return []
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        fields: dict[str, str] = {}
-        try:
-            with open(f"/proc/{entry}/status") as fh:
-                for line in fh:
-                    key, _, value = line.partition(":")
-                    fields[key] = value.strip()
-            table[int(entry)] = (int(fields["PPid"]), fields.get("Name", "?"), int(fields.get("SigCgt", "0"), 16))
-        except (OSError, KeyError, ValueError):
-            continue
-    found, todo = [], [os.getpid()]
-    while todo:
-        parent = todo.pop()
-        for pid, (ppid, name, caught) in sorted(table.items()):
-            if ppid == parent:
-                todo.append(pid)
-                if caught & bit:
-                    found.append((pid, ppid, name))
+    live, _ = proctable.descendants(os.getpid(), procs)
+    bit = dump_signal_bit()
+    found = []
+    for pid in sorted(live):
+        fields = proctable.status(pid)
+        caught = proctable.signal_mask(fields, "SigCgt")
+        if caught > 0 and caught & bit:
+            found.append((pid, procs[pid].ppid, fields.get("Name", "?")))
     return found
 
 
 def dump_children(fd: int | None, budget: float = 2.0) -> int:
     """Ask each descendant that handles DUMP_SIGNAL for its stacks, one after another."""
-    if fd is None:
+    if fd is None or DUMP_SIGNAL is None:
         return 0
     started, count = time.monotonic(), 0
     for pid, ppid, name in children_that_answer()[:16]:
         if time.monotonic() - started > budget:
             break
         try:
-            os.write(fd, DUMP_HEADER.format(pid=pid, ppid=ppid, name=name).encode())
+            os.write(fd, dump_header(pid, ppid, name))
             os.kill(pid, DUMP_SIGNAL)
         except OSError:
             continue
@@ -181,7 +167,7 @@ class TimeoutSnapshot:
 
         def on_alarm(signum: int, frame: Any) -> None:
             try:
-                self.send("forensics", id=nodeid, **snapshot(frame))
+                self.send(Event.FORENSICS, id=nodeid, **snapshot(frame))
                 dump_children(self.fd)
             except Exception:  # noqa: BLE001 - the timeout itself must still happen
                 pass

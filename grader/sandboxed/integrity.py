@@ -15,8 +15,9 @@ Data (counters, caches, module state) is not compared: it changes legitimately w
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from types import FunctionType, ModuleType
-from typing import Any, Iterable
+from typing import Any
 
 WATCHED_PREFIXES = ("_pytest", "pytest", "pluggy", "pytest_timeout", "grader", "builtins")
 MAX_NAMES = 10

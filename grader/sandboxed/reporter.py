@@ -14,16 +14,16 @@ machinery differs from its snapshot, every test is reported failed: its result c
 
 from __future__ import annotations
 
-import json
-from typing import Any, Callable, Generator
+from collections.abc import Callable, Generator
+from typing import Any
 
 import pytest
 
 from grader.sandboxed.integrity import Snapshot
+from grader.sandboxed.protocol import PYTEST_TIMEOUT, Event, TestOutcome, encode
 
 MAX_MESSAGE = 2000
 MAX_REASON = 300
-TIMEOUT_TEXT = "Timeout (>"  # pytest-timeout's failure text
 TAMPERED = ("the grader's test machinery was replaced while the tests ran ({}): this result cannot be "
             "trusted, so it counts as failed")
 
@@ -37,15 +37,14 @@ class Reporter:
         self._snapshot: Snapshot | None = None
         self._tampered = ""
 
-    def send(self, event: str, **fields: Any) -> None:
-        line = json.dumps({"nonce": self.nonce, "event": event, **fields}) + "\n"
-        self.write(line.encode())
+    def send(self, event: Event | str, **fields: Any) -> None:
+        self.write(encode(self.nonce, event, **fields))
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         modules = {getattr(item, "module", None) for item in session.items}
         self._snapshot = Snapshot(filter(None, modules), session.config.pluginmanager.hook)
-        self.send("collected", ids=[item.nodeid for item in session.items])
+        self.send(Event.COLLECTED, ids=[item.nodeid for item in session.items])
 
     def _watch(self, item: pytest.Item, when: str) -> Generator[None, None, None]:
         try:
@@ -68,43 +67,45 @@ class Reporter:
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
-            self.send("collect_error", id=report.nodeid, message=_message(report))
+            self.send(Event.COLLECT_ERROR, id=report.nodeid, message=_message(report))
 
     def pytest_runtest_logstart(self, nodeid: str) -> None:
         self._phases[nodeid] = []
-        self.send("start", id=nodeid)
+        self.send(Event.START, id=nodeid)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         phases = self._phases.setdefault(report.nodeid, [])
         phases.append(report)
         if report.when != "teardown":
             return
-        outcome, message = "passed", ""
-        for phase in phases:
-            if phase.failed:
-                text = _message(phase)
-                if TIMEOUT_TEXT in text:
-                    outcome = "timeout"
-                else:
-                    outcome = "failed" if phase.when == "call" else "error"
-                message = text
-                break
-            if phase.skipped:
-                outcome, message = "skipped", _skip_reason(phase)
-                break
+        outcome, message = _outcome(phases)
         raised = self._raised.pop(report.nodeid, {})
-        if outcome == "passed" and raised:
+        if outcome is TestOutcome.PASSED and raised:
             outcome, message = _own_verdict(raised)
-            self.send("tampered", id=report.nodeid, what="a failure was reported as a pass")
+            self.send(Event.TAMPERED, id=report.nodeid, what="a failure was reported as a pass")
         if not self._tampered and self._snapshot is not None:
             changed = self._snapshot.changed()
             if changed:
                 self._tampered = ", ".join(changed)
-                self.send("tampered", id=report.nodeid, what=self._tampered)
-        if self._tampered and outcome in ("passed", "skipped"):
-            outcome, message = "failed", TAMPERED.format(self._tampered)
+                self.send(Event.TAMPERED, id=report.nodeid, what=self._tampered)
+        if self._tampered and outcome in (TestOutcome.PASSED, TestOutcome.SKIPPED):
+            outcome, message = TestOutcome.FAILED, TAMPERED.format(self._tampered)
         duration = sum(p.duration for p in phases)
-        self.send("result", id=report.nodeid, outcome=outcome, message=message, duration=round(duration, 4))
+        self.send(Event.RESULT, id=report.nodeid, outcome=outcome.value, message=message, duration=round(duration, 4))
+
+
+def _outcome(phases: list[pytest.TestReport]) -> tuple[TestOutcome, str]:
+    """The test's outcome from its phases: the first failure or skip decides. A pytest-timeout
+    failure is a timeout: this is where a timeout is recognised, once for both sides."""
+    for phase in phases:
+        if phase.failed:
+            text = _message(phase)
+            if PYTEST_TIMEOUT.search(text):
+                return TestOutcome.TIMEOUT, text
+            return (TestOutcome.FAILED if phase.when == "call" else TestOutcome.ERROR), text
+        if phase.skipped:
+            return TestOutcome.SKIPPED, _skip_reason(phase)
+    return TestOutcome.PASSED, ""
 
 
 def _message(report: pytest.TestReport | pytest.CollectReport) -> str:
@@ -118,7 +119,7 @@ def _message(report: pytest.TestReport | pytest.CollectReport) -> str:
     return _cap("\n".join(lines[:12]))
 
 
-def _own_verdict(raised: dict[str, BaseException]) -> tuple[str, str]:
+def _own_verdict(raised: dict[str, BaseException]) -> tuple[TestOutcome, str]:
     """The outcome from the exceptions the phases raised, for a report that claims a pass."""
     when, exc = next((w, raised[w]) for w in ("setup", "call", "teardown") if w in raised)
     try:
@@ -126,10 +127,10 @@ def _own_verdict(raised: dict[str, BaseException]) -> tuple[str, str]:
     except Exception:  # noqa: BLE001 - a hostile __str__ must not cost the verdict
         text = type(exc).__name__
     if isinstance(exc, pytest.skip.Exception):
-        return "skipped", _cap(str(exc), MAX_REASON)
-    if TIMEOUT_TEXT in text:
-        return "timeout", text
-    return ("failed" if when == "call" else "error"), text
+        return TestOutcome.SKIPPED, _cap(text, MAX_REASON)
+    if PYTEST_TIMEOUT.search(text):
+        return TestOutcome.TIMEOUT, text
+    return (TestOutcome.FAILED if when == "call" else TestOutcome.ERROR), text
 
 
 def _cap(text: str, limit: int = MAX_MESSAGE) -> str:

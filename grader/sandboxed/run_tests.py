@@ -16,15 +16,17 @@ import os
 import signal
 import socket
 import sys
-from typing import Callable
+from collections.abc import Callable
+
+from grader.sandboxed.protocol import CONNECT, FORENSICS_FD, NONCE_FD, RECORD_FD, Event
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="grader.sandboxed.run_tests")
-    parser.add_argument("--nonce-fd", type=int, help="pipe holding the run's nonce (POSIX sandbox)")
-    parser.add_argument("--record-fd", type=int, help="pipe for the records (POSIX sandbox)")
-    parser.add_argument("--connect", metavar="HOST:PORT", help="loopback socket for nonce and records (basic sandbox)")
-    parser.add_argument("--forensics-fd", type=int, help="pipe for stack dumps of hung tests (POSIX sandbox)")
+    parser.add_argument(NONCE_FD, type=int, help="pipe holding the run's nonce (POSIX sandbox)")
+    parser.add_argument(RECORD_FD, type=int, help="pipe for the records (POSIX sandbox)")
+    parser.add_argument(CONNECT, metavar="HOST:PORT", help="loopback socket for nonce and records (basic sandbox)")
+    parser.add_argument(FORENSICS_FD, type=int, help="pipe for stack dumps of hung tests (POSIX sandbox)")
     parser.add_argument("--rootdir", required=True)
     parser.add_argument("--student-dir", required=True)
     parser.add_argument("--timeout", type=float, required=True)
@@ -65,13 +67,13 @@ def open_channel(args: argparse.Namespace) -> tuple[str, Callable[[bytes], None]
         host, port = args.connect.rsplit(":", 1)
         sock = socket.create_connection((host, int(port)), timeout=30)
         sock.settimeout(None)
-        nonce = b""
-        while not nonce.endswith(b"\n"):
+        received = b""
+        while not received.endswith(b"\n"):
             chunk = sock.recv(64)
             if not chunk:
                 break
-            nonce += chunk
-        return nonce.decode().strip(), sock.sendall
+            received += chunk
+        return received.decode().strip(), sock.sendall
     with os.fdopen(args.nonce_fd, "rb") as fh:
         nonce = fh.read().decode().strip()
     os.set_inheritable(args.record_fd, False)  # children that exec never see the channel
@@ -92,7 +94,7 @@ def main(argv: list[str] | None = None) -> None:
     hangdump.install(args.forensics_fd)
     import pytest
 
-    from grader.perturb import apply_from_env
+    from grader.sandboxed.perturb import apply_from_env
 
     apply_from_env()
 
@@ -105,7 +107,7 @@ def main(argv: list[str] | None = None) -> None:
         rc = int(pytest.main(pytest_args(args), plugins=plugins))
     finally:
         try:
-            reporter.send("end", rc=rc)
+            reporter.send(Event.END, rc=rc)
         finally:
             sys.stdout.flush()
             sys.stderr.flush()

@@ -1,0 +1,65 @@
+"""The one scheduler of topic jobs, used by ``grade``, ``batch`` and ``validate``.
+
+Manifests of every hidden-test file involved are listed first, in one pytest start-up; then the
+units run in a pool of ``jobs`` threads (each unit's work is a sandboxed subprocess), the longest
+topics first (``grader.grading.durations``) so that the last one does not run alone while cores
+idle. Results come back in the order the units were given.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from grader.grading import durations
+
+if TYPE_CHECKING:
+    from grader.grading.grader import Grader
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Unit(Generic[R]):
+    topic_id: str
+    call: Callable[[], R]
+    group: int = 0
+    """Units of a lower group start first whatever their length (batch: one group per student,
+    so students finish, and are written, in order)."""
+
+
+def order(units: Sequence[Unit[R]], seconds: dict[str, float]) -> list[int]:
+    """Indices of ``units`` in the order they start: by group, then the longest topic first
+    (unknown topics count as long: better started early), then as given."""
+    longest = max(seconds.values(), default=0.0)
+    return sorted(range(len(units)),
+                  key=lambda i: (units[i].group, -seconds.get(units[i].topic_id, longest + 1.0), i))
+
+
+def run(grader: Grader, units: Sequence[Unit[R]], work: Path, *, hidden: bool = True,
+        on_done: Callable[[int, R], None] | None = None) -> list[R]:
+    """Run every unit; ``on_done(index, result)`` as each finishes (under a lock)."""
+    course = grader.course
+    if hidden and units:
+        test_files = [course.hidden_tests(course.topic(u.topic_id)).resolve() for u in units]
+        grader.manifests.prefetch(list(dict.fromkeys(test_files)), work)
+    results: dict[int, R] = {}
+    lock = threading.Lock()
+
+    def call(index: int) -> None:
+        result = units[index].call()
+        with lock:
+            results[index] = result
+            if on_done is not None:
+                on_done(index, result)
+
+    starting = order(units, durations.load(course.durations_file))
+    if units:
+        with ThreadPoolExecutor(max_workers=min(grader.jobs, len(units))) as pool:
+            for future in [pool.submit(call, i) for i in starting]:
+                future.result()
+    return [results[i] for i in range(len(units))]

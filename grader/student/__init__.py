@@ -1,0 +1,1 @@
+"""The student's commands: check, watch, hint and status, and the progress kept between runs."""

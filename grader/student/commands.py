@@ -1,0 +1,81 @@
+"""``grader check``, ``watch``, ``hint`` and ``status``: the student's commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from grader import settings
+from grader.errors import GraderError
+from grader.grading.commands import load
+from grader.report import outputs
+
+
+def check(args: argparse.Namespace) -> int:
+    from grader.grading.grader import Grader
+    from grader.grading.steps import Suite
+    from grader.report.formats import render
+    from grader.student import progress
+
+    course = load(args)
+    topics = [args.topic] if args.topic else None
+    course.select(topics)
+    result = Grader(course, jobs=args.jobs).grade(args.path or course.exercises_dir, topics, Suite.VISIBLE)
+    if args.path is None:
+        progress.record_check(course, result)
+    outputs.emit(args.out, args.format, lambda color: render(result, "table", color=color, compact=True),
+                 lambda: render(result, args.format))
+    return 0
+
+
+def watch(args: argparse.Namespace) -> int:
+    from grader.grading.grader import Grader
+    from grader.grading.steps import Suite
+    from grader.report.formats import render
+    from grader.student import progress
+    from grader.student.watch import watch as watch_paths
+
+    course = load(args)
+    topics = [args.topic] if args.topic else None
+    folder = args.path or course.exercises_dir
+    paths = [folder / t.folder for t in course.select(topics) if (folder / t.folder).is_dir()]
+    if not paths:
+        raise GraderError(f"nothing to watch: no topic folders under {folder}")
+    grader = Grader(course, jobs=args.jobs)
+    color = settings.color_wanted(sys.stdout.isatty())
+
+    def run() -> str:
+        result = grader.grade(folder, topics, Suite.VISIBLE)
+        if args.path is None:
+            progress.record_check(course, result)
+        return render(result, "table", color=color, compact=True)
+
+    return watch_paths(paths, run, clear=sys.stdout.isatty())
+
+
+def hint(args: argparse.Namespace) -> int:
+    from grader.student import progress
+
+    course = load(args)
+    topic, exercise = progress.find_exercise(course, args.exercise)
+    hints, total = progress.next_hints(course, topic, exercise, show_all=args.all)
+    if not hints:
+        lesson = course.lesson(topic).relative_to(course.root).as_posix()
+        print(f"{topic.id}/{exercise.name} has no hints; the lesson is {lesson}")
+        return 0
+    for number, text in enumerate(hints, 1):
+        print(f"hint {number}/{total} for {topic.id}/{exercise.name}: {text}")
+    if len(hints) < total:
+        print(f"(run `grader hint {exercise.name}` again for a stronger hint)")
+    return 0
+
+
+def status(args: argparse.Namespace) -> int:
+    from grader.report import status as status_report
+    from grader.student import progress
+
+    course = load(args)
+    rows, upcoming, unchecked = progress.overview(course)
+    sys.stdout.write(status_report.render(course, rows, upcoming, unchecked,
+                                          color=settings.color_wanted(sys.stdout.isatty())))
+    return 0
