@@ -169,8 +169,9 @@ class JobRunner:
 
         * returned a value: ``Outcome(DONE, value=value)`` (any value: ``None``, ``0`` or ``""``
           are results too, so tell a finished job by its status, not by its value);
-        * raised: ``Outcome(FAILED, error=exc)``. The exception is reported, never re-raised,
-          and it must not end the worker: later jobs still run;
+        * raised (any exception, ``SystemExit`` from ``sys.exit()`` included):
+          ``Outcome(FAILED, error=exc)``. The exception is reported, never re-raised, and it must
+          not end the worker: later jobs still run;
         * still running when its own timeout expired: ``Outcome(TIMED_OUT)``, available as soon
           as the timeout has expired. A late result of that call (a value or an exception) is
           ignored: the job stays TIMED_OUT;

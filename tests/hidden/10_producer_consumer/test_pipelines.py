@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
+import queue
 import threading
 import time
 from concurrent.futures import Future
@@ -110,8 +111,16 @@ class TestRunPipeline:
         )
         assert len(set(out)) == n, f"expected work to run in {n} different threads, saw {len(set(out))}"
 
-    def test_a_slow_producer_loses_nothing(self, pipelines, queues):
+    def test_a_slow_producer_loses_nothing(self, pipelines, queues, monkeypatch):
         # The producer stalls for 0.6 s after two items: consumers must keep waiting for more.
+        # A timed get() is cut to 0.05 s here, so a stall outlasts ANY timeout a consumer picks
+        # (get(timeout=1) or 5 or 30); a plain get() waits as it always does.
+        timed_get = queue.Queue.get
+
+        def get(self, block=True, timeout=None):
+            return timed_get(self, block, None if timeout is None else min(timeout, 0.05))
+
+        monkeypatch.setattr(queue.Queue, "get", get)
         work = Recorder()
         items = slow_items([1, 2], [3, 4, 5], pause=0.6)
         out = pipeline_call(pipelines, items, work, 2)

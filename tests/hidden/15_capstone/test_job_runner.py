@@ -10,6 +10,7 @@ the runner goes through a bounded wait, so a runner that hangs fails fast instea
 from __future__ import annotations
 
 import functools
+import sys
 import threading
 import time
 
@@ -166,6 +167,17 @@ class TestSubmitAndCollect:
         assert (after.status, after.value) == (job_runner.DONE, 49), (
             f"the job after a failing one should still run on the same worker, got {after!r}"
         )
+
+    def test_a_job_raising_system_exit_is_failed_too(self, job_runner, runners):
+        runner = make(job_runner, runners, 1)
+        bad = submit(runner, sys.exit, 3)
+        good = submit(runner, square, 6)
+        result = outcome(runner, bad)
+        assert result.status == job_runner.FAILED and isinstance(result.error, SystemExit), (
+            f"a job that raised SystemExit (sys.exit in a job) should be FAILED with that exception, got {result!r}: "
+            "catch BaseException in the job's thread, or the job never gets an outcome"
+        )
+        assert outcome(runner, good).value == 36, "the worker should go on after a job that raised SystemExit"
 
     def test_at_most_max_workers_jobs_run_at_once(self, job_runner, runners, gate):
         runner = make(job_runner, runners, 3)
@@ -328,7 +340,9 @@ class TestJobTimeouts:
     def test_the_timeout_counts_from_the_start_not_the_submit(self, job_runner, runners, gate):
         runner = make(job_runner, runners, 1)
         first = submit(runner, gate.wrap(square), 1)
-        second = submit(runner, square, 5, timeout=0.5)  # waits in the queue far longer than 0.5 s
+        # Queued for 1.2 s, then it runs for 0.1 s of its 1.0 s: well within its timeout, which starts
+        # when the job does (a runner that counts the queue time has nothing left for it).
+        second = submit(runner, Calls(delay=0.1), 5, timeout=1.0)
         assert gate.wait_in_flight(1, LIMIT), "the first job never started"
         time.sleep(1.2)
         waiting = runner.status(second)
@@ -338,8 +352,9 @@ class TestJobTimeouts:
             f"a job waiting in the queue should stay 'pending', got {waiting!r}: its timeout counts from the "
             "moment it starts running, not from the submit"
         )
-        assert (result.status, result.value) == (job_runner.DONE, 25), (
-            f"a quick job with timeout=0.5 should be DONE 25 once it gets to run, got {result!r}"
+        assert (result.status, result.value) == (job_runner.DONE, 10), (
+            f"a job that runs 0.1 s with timeout=1.0 should be DONE 10 once it gets to run, got {result!r}: "
+            "the time it waited in the queue does not count"
         )
         assert outcome(runner, first).status == job_runner.DONE
 
