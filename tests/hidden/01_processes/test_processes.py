@@ -91,8 +91,9 @@ def _student_file(request) -> str:
 
 # --------------------------------------------------------------------------- worker_identity
 class TestWorkerIdentity:
-    def test_pid_and_ppid_come_from_a_started_child(self, processes, ctx):
+    def test_pid_and_ppid_come_from_a_started_child(self, processes, ctx, monkeypatch):
         method = ctx.get_start_method()
+        started, _ = _record_start_and_join(monkeypatch)
         result = call_with_timeout(processes.worker_identity, ctx, timeout=5)
         assert isinstance(result, tuple) and len(result) == 2, (
             f"worker_identity() should return a tuple (pid, ppid), got {result!r}"
@@ -102,6 +103,10 @@ class TestWorkerIdentity:
         assert pid != me, (
             f"[{method}] the reported pid is the test process's own pid: the code ran in this "
             "process (did you call run() instead of start()?)"
+        )
+        assert pid in [proc.pid for proc in started], (
+            f"[{method}] the reported pid {pid!r} is not the pid of a process worker_identity started: "
+            "report os.getpid() from inside the child you started"
         )
         if method == "forkserver":
             # forkserver children are forked by the fork server, itself a child of this process
