@@ -8,8 +8,7 @@ Child processes import these by name, so they live here and not in the hidden te
 * ``job_with_helper`` / ``exit_with`` are jobs for ``supervise``: the first starts a helper
   process of its own, which a daemonic process may not do.
 * ``WhereInt`` / ``SlowInt`` / ``CrashInt`` (01_processes) tell where a square was computed, fix
-  the order in which squares finish, or end the child that computes one; ``fail_slow_first``
-  (04_pool) makes the first failure in input order arrive last.
+  the order in which squares finish, or end the child that computes one.
 * ``StoppableEvent`` is a ``threading.Event`` whose waiters can be made to exit, so a test can
   end a logger thread it never got a handle to (and a non-daemon one cannot hang pytest's exit).
 """
@@ -262,17 +261,3 @@ class SlowInt:
 
     def __repr__(self) -> str:
         return f"SlowInt({self.value}, {self.delay})"
-
-
-def fail_slow_first(event, timeout: float, delay: float, x: int) -> int:
-    """A Pool task (04_pool): raise ``ValueError(f"bad item {x}")``; item 0 fails only after another.
-
-    Every other item sets ``event`` and raises at once; item 0 waits for ``event`` (at most
-    ``timeout``) and ``delay`` seconds more. So the first failure in input order is the last to arrive.
-    """
-    if x == 0:
-        event.wait(timeout)
-        time.sleep(delay)
-    else:
-        event.set()
-    raise ValueError(f"bad item {x}")

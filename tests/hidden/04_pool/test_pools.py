@@ -20,7 +20,6 @@ import pytest
 
 from grader.probes import call_with_timeout, load_student, tasks
 from grader.probes.pool_spy import pool_spy
-from grader.probes.process_tasks import fail_slow_first
 
 CALL_LIMIT = 15.0  # backstop for calls that finish in well under 2 s when correct
 BARRIER_WAIT = 5.0  # the correct solution meets the barrier in ~0.01-0.5 s (spawn, loaded box)
@@ -158,7 +157,7 @@ class TestParallelApply:
     def test_the_first_error_in_input_order_wins(self, pools, manager):
         # Every item fails; item 0 fails last, after the others' errors have arrived.
         ctx = multiprocessing.get_context(ONE_METHOD)
-        func = functools.partial(fail_slow_first, manager.Event(), 5.0, 0.3)
+        func = functools.partial(tasks.fail_first_last, manager.Event(), 5.0, 0.3)
         with pool_spy() as spy:
             with pytest.raises(ValueError) as excinfo:
                 call_with_timeout(pools.parallel_apply, func, [0, 1, 2], processes=2, ctx=ctx, timeout=CALL_LIMIT)
