@@ -15,6 +15,10 @@ SCHEMA = "grader-result/1"
 MAX_FLAGS_PER_CODE = 10
 """Flags of one code kept per result; the rest are counted in one ``N more <code> flags`` flag."""
 MAX_FLAG_MESSAGE = 500
+SHARE_GRID = 2 ** 20
+"""Per-test shares are whole multiples of 1/2**20 (about 1e-6): such numbers, and their sums up to
+thousands of points, are exact in binary floating point, so any consumer that adds shares up in
+any order (GitHub Classroom's reporter, a spreadsheet, ``sum()``) gets the exercise's points exactly."""
 
 
 class Status(str, Enum):
@@ -169,3 +173,13 @@ def cap_flags(flags: tuple[Flag, ...]) -> tuple[Flag, ...]:
     for code, count in more.items():
         kept.append(Flag(code, f"{count} more {code} flag{'s' if count != 1 else ''} not shown"))
     return tuple(kept)
+
+
+def shares(points: float, count: int) -> list[float]:
+    """``points`` split among ``count`` tests: equal shares on the 1/2**20 grid, the remainder one grid
+    step each on the last tests, so that the shares differ by at most 1/2**20 and add up to ``points``
+    exactly in floating point, in any order."""
+    if count <= 0:
+        return []
+    each, extra = divmod(round(points * SHARE_GRID), count)
+    return [each / SHARE_GRID] * (count - extra) + [(each + 1) / SHARE_GRID] * extra

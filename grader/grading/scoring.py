@@ -5,7 +5,7 @@ from __future__ import annotations
 from grader.course import Course, Topic
 from grader.grading.diagnose import explain
 from grader.grading.records import TestRun
-from grader.result import Flag, FlagCode, Status, TestResult, TopicResult
+from grader.result import Flag, FlagCode, Status, TestResult, TopicResult, shares
 from grader.sandboxed.protocol import TestOutcome
 
 _STATUS = {TestOutcome.PASSED: Status.PASSED, TestOutcome.FAILED: Status.FAILED, TestOutcome.ERROR: Status.ERROR,
@@ -18,7 +18,8 @@ def topic_points(course: Course, topic: Topic) -> int:
 
 def score_topic(course: Course, topic: Topic, manifest: list[str], outcomes: dict[str, TestRun],
                 flags: list[Flag], message: str = "") -> TopicResult:
-    """One TopicResult: each exercise's points are shared equally by the tests it selects."""
+    """One TopicResult: each exercise's points are shared by the tests it selects (``result.shares``:
+    equal up to about 1e-6, summing to the points exactly)."""
     flags = list(flags)
     by_exercise: dict[str, list[str]] = {e.name: [] for e in topic.exercises}
     unassigned = []
@@ -34,10 +35,14 @@ def score_topic(course: Course, topic: Topic, manifest: list[str], outcomes: dic
     for name, ids in by_exercise.items():
         if not ids and manifest:
             flags.append(Flag(FlagCode.EXERCISE_WITHOUT_TESTS, f"exercise {name} selects no hidden test"))
+    share_of: dict[str, float] = {}
+    for e in topic.exercises:
+        ids = by_exercise[e.name]
+        share_of.update(zip(ids, shares(course.points(e), len(ids)), strict=True))
     tests = []
     for test_id in manifest:
         exercise = topic.exercise_for(_name(test_id))
-        share = course.points(exercise) / len(by_exercise[exercise.name]) if exercise else 0.0
+        share = share_of.get(test_id, 0.0)
         outcome = outcomes.get(test_id) or TestRun(test_id, TestOutcome.ERROR, message or "no result was reported")
         status, text = _status(outcome)
         hint = ""

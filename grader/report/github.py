@@ -4,9 +4,12 @@ annotations, and fencing for anything a student controls.
 The reporter (classroom-resources/autograding-grading-reporter) decodes ``<RUNNER>_RESULTS``
 (base64 JSON) for each id in its ``runners`` input. Its console total and the total it sends to
 Classroom are computed differently (pass fraction times ``max_score`` vs the sum of ``score``),
-so we emit one runner per exercise, whose tests all carry the same share: the two totals then
-agree exactly. Every runner has a non-empty ``tests`` list, even when the topic could not run,
-and a test's ``status`` is ``pass`` exactly when its ``score`` is its full share.
+so we emit one runner per exercise, whose tests carry equal shares on a binary grid
+(``result.shares``: equal to about 1e-6, the remainder on the last tests). The reporter adds
+the scores up as floats; on that grid the sum is exact, so full marks are recorded as the
+maximum exactly, and the console total agrees with the recorded one to about 1e-6. Every runner
+has a non-empty ``tests`` list, even when the topic could not run, and a test's ``status`` is
+``pass`` exactly when its ``score`` is its full share.
 
 The reporter prints each test's name and message to its step's log, where the runner reads any
 line starting with ``::`` as a workflow command: those texts pass through ``safe.workflow_safe``.
@@ -21,7 +24,7 @@ from typing import Any
 
 from grader.report import markdown
 from grader.report.safe import plain, workflow_safe
-from grader.result import GradeResult, Status
+from grader.result import GradeResult, Status, shares
 
 _STATUS = {Status.PASSED: "pass", Status.FAILED: "fail", Status.TIMEOUT: "fail", Status.ERROR: "error"}
 MAX_ANNOTATIONS = 10  # GitHub shows at most 10 error annotations per step
@@ -43,17 +46,17 @@ def runner_results(result: GradeResult) -> dict[str, dict[str, Any]]:
             # Nothing could even be listed: still one runner with one errored test, never an empty list.
             exercises = {"topic": []}
         for name, tests in exercises.items():
-            max_score = round(sum(t.max_score for t in tests), 6) if tests else round(topic.max_score, 6)
+            max_score = _points(sum(t.max_score for t in tests) if tests else topic.max_score)
             entries = [{
                 "name": workflow_safe(f"{topic.id} {t.id}"),
                 "status": _STATUS[t.status],
-                "score": round(t.score, 6),
+                "score": share if t.status is Status.PASSED else 0,
                 "message": workflow_safe((t.message + (f"\nHint: {t.hint}" if t.hint else "")).strip()),
                 "test_code": "",
                 "filename": "",
                 "line_no": 0,
                 "duration": round(t.duration_s * 1000),
-            } for t in tests] or [{
+            } for t, share in zip(tests, shares(max_score, len(tests)), strict=True)] or [{
                 "name": workflow_safe(topic.id), "status": "error", "score": 0,
                 "message": workflow_safe(topic.message or "not graded"),
                 "test_code": "", "filename": "", "line_no": 0, "duration": 0,
@@ -63,6 +66,13 @@ def runner_results(result: GradeResult) -> dict[str, dict[str, Any]]:
             runners[runner_id(topic.id, name)] = {"version": 1, "status": status, "max_score": max_score,
                                                   "tests": entries}
     return runners
+
+
+def _points(total: float) -> float:
+    """An exercise's points from its tests' shares: a whole number when within rounding of one,
+    otherwise on the shares' grid (so the shares still add up to it exactly)."""
+    nearest = round(total)
+    return float(nearest) if abs(total - nearest) < 1e-6 else shares(total, 1)[0]
 
 
 def env_lines(result: GradeResult) -> str:

@@ -1,4 +1,5 @@
-"""``gradebook.csv``: one row per student with the total, each topic's score, a status and flags.
+"""``gradebook.csv``: one row per student with the total, each topic's score (2 decimals at most),
+a status and flags.
 
 Every cell is one line and never a formula (``safe.cell``): a student's folder name that starts
 with ``=`` is text in a spreadsheet. A flag is ``topic:code``, or its bare code when it belongs to
@@ -24,13 +25,19 @@ def render(rows: list[tuple[str, GradeResult]]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([cell(value) for value in ("student", "score", "max_score", *topic_ids, "status", "flags")])
     for student, result in sorted(rows, key=lambda row: row[0]):
-        scores = {t.id: f"{t.score:g}" for t in result.topics}
+        scores = {t.id: _points(t.score) for t in result.topics}
         writer.writerow([cell(value) for value in (
-            student, f"{result.score:g}", f"{result.max_score:g}", *(scores.get(t, "") for t in topic_ids),
+            student, _points(result.score), _points(result.max_score), *(scores.get(t, "") for t in topic_ids),
             _status(result), "; ".join(f"{f.topic}:{f.code.value}" if f.topic else f.code.value
                                        for f in result.all_flags),
         )])
     return buffer.getvalue()
+
+
+def _points(value: float) -> str:
+    """Points for people: at most 2 decimals (23.8667 -> 23.87, 10.0 -> 10); the JSON results keep them exact."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def _status(result: GradeResult) -> str:
