@@ -567,6 +567,31 @@ class TestLockstep:
         started = steps.entries("start")
         assert not [1 for r, _ in started if r == 2], "no thread may start round 2 after a step of round 1 failed"
 
+    def test_the_first_failure_is_the_one_reraised(self, sp):
+        # Two steps of round 0 fail: tid 0 at once, tid 1 once tid 0's step has raised (and 0.2 s
+        # more, for its exception to be recorded). lockstep re-raises the FIRST, not the last.
+        first_raised = threading.Event()
+
+        def step(tid, r):
+            if tid == 0:
+                first_raised.set()
+                raise ValueError("the first failure")
+            first_raised.wait(LOCKSTEP_LIMIT)
+            time.sleep(0.2)
+            raise RuntimeError("a later failure")
+
+        with ThreadErrors():
+            try:
+                call_with_timeout(sp.lockstep, 2, 2, step, timeout=LOCKSTEP_LIMIT)
+            except Exception as exc:  # noqa: BLE001 - inspected below
+                raised = exc
+            else:
+                raised = None
+        assert isinstance(raised, ValueError) and str(raised) == "the first failure", (
+            f"two steps failed, the first with ValueError('the first failure'); lockstep raised {raised!r}: "
+            "re-raise the first exception recorded, not the last"
+        )
+
     def test_failure_still_waits_for_the_other_threads(self, sp):
         n, rounds = 3, 2
         steps = Steps(n, hold_last_in_round0=0.3, fail_at=(0, 0))  # tid 2 is still in round 0 for 0.3 s
