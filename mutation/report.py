@@ -94,12 +94,12 @@ def render(rows: list[Figures], markdown: bool) -> str:
     if markdown:
         lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     else:
-        lines.append("  ".join(f"{h:>11}" for h in head))
+        lines.append(f"{head[0]:<24}" + "  ".join(f"{h:>11}" for h in head[1:]))
     for row in rows:
         score = "n/a" if row.score is None else f"{row.score:.0%}"
         cells = (row.topic, row.graded, row.killed, row.incompetent, row.listed, len(row.survivors), score)
         lines.append("| " + " | ".join(map(str, cells)) + " |" if markdown
-                     else "  ".join(f"{c!s:>11}" for c in cells))
+                     else f"{row.topic:<24}" + "  ".join(f"{c!s:>11}" for c in cells[1:]))
     for row in rows:
         for survivor in row.survivors:
             lines.append(f"\n{row.topic}: survived {survivor.operator} at line {survivor.line_number}: "
