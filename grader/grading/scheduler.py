@@ -1,7 +1,8 @@
 """The one scheduler of topic jobs, used by ``grade``, ``batch`` and ``validate``.
 
-Manifests of every hidden-test file involved are listed first, in one pytest start-up; then the
-units run in a pool of ``jobs`` threads (each unit's work is a sandboxed subprocess), the longest
+Manifests of every hidden-test file involved are listed first, in one pytest start-up, and the
+course is checked against them (``grader.grading.lint``: a ``CourseError`` before any student code
+runs); then the units run in a pool of ``jobs`` threads (each unit's work is a sandboxed subprocess), the longest
 topics first (``grader.grading.durations``) so that the last one does not run alone while cores
 idle. Results come back in the order the units were given.
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from grader.grading import durations
+from grader.grading import durations, lint
 
 if TYPE_CHECKING:
     from grader.grading.grader import Grader
@@ -47,6 +48,8 @@ def run(grader: Grader, units: Sequence[Unit[R]], work: Path, *, hidden: bool = 
     if hidden and units:
         test_files = [course.hidden_tests(course.topic(u.topic_id)).resolve() for u in units]
         grader.manifests.prefetch(list(dict.fromkeys(test_files)), work)
+        lint.check(course, [course.topic(u.topic_id) for u in units],
+                   lambda topic: grader.manifests.get(course.hidden_tests(topic).resolve(), work))
     results: dict[int, R] = {}
     lock = threading.Lock()
 
