@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.process
+import os
 from collections import Counter
 
 import pytest
@@ -27,6 +28,8 @@ from grader.probes.ipc_state import BarrierChunk, ManagerFactory, RLockFactory, 
 
 CALL_LIMIT = 15.0  # backstop: the correct solution returns in about 1 s (spawn at load 13: ~3 s)
 BARRIER_WAIT = 5.0  # the workers of one call meet in well under 1 s
+#: a join(timeout) at least this long counts as waiting for the work (it takes a few ms here)
+LONG_JOIN = 2.0
 
 
 @pytest.fixture
@@ -53,6 +56,10 @@ def rendezvous_manager(ctx, monkeypatch):
 
 def _method(ctx) -> str:
     return ctx.get_start_method()
+
+
+#: the start method of the tests that check one behaviour, not the start methods
+ONE_METHOD = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
 
 @pytest.fixture
@@ -142,6 +149,51 @@ class TestSharedCounter:
             f"[{_method(ctx)}] {n_procs} processes x {n_incr} increments should give "
             f"{n_procs * n_incr}, got {total!r}: updates were lost. counter.value += 1 reads and then "
             "writes; hold counter.get_lock() around the whole increment"
+        )
+
+    def test_the_total_is_read_after_every_child_has_finished(self, shared_state, manager, monkeypatch):
+        # Each child stops after its first increment until the parent waits for it for real: a
+        # join() with no timeout or a long one, a second join() of the same process, or an
+        # is_alive() poll. A single short join(timeout) per child therefore always returns while
+        # that child is still running, so any fixed timeout is shorter than the work.
+        ctx = multiprocessing.get_context(ONE_METHOD)
+        gate = manager.Event()
+        monkeypatch.setattr(ctx, "RLock", RLockFactory(ctx, gate, 30.0))
+        owner, joins, short = os.getpid(), Counter(), []
+        real_join, real_is_alive = multiprocessing.process.BaseProcess.join, multiprocessing.process.BaseProcess.is_alive
+
+        def join(self, timeout=None):
+            if os.getpid() == owner:
+                joins[id(self)] += 1
+                if timeout is None or timeout >= LONG_JOIN or joins[id(self)] > 1:
+                    gate.set()
+                elif not gate.is_set():
+                    short.append(timeout)
+            return real_join(self, timeout)
+
+        def is_alive(self):
+            if os.getpid() == owner:
+                gate.set()
+            return real_is_alive(self)
+
+        monkeypatch.setattr(multiprocessing.process.BaseProcess, "join", join)
+        monkeypatch.setattr(multiprocessing.process.BaseProcess, "is_alive", is_alive)
+        n_procs, n_incr = 3, 40
+        try:
+            total = call_with_timeout(shared_state.shared_counter, n_procs, n_incr, ctx=ctx, timeout=CALL_LIMIT)
+        finally:
+            gate.set()  # let any child still held go on (a leaked one is then reported too)
+        if short and total != n_procs * n_incr:
+            pytest.fail(
+                f"shared_counter returned {total!r} instead of {n_procs * n_incr}: it joined with a fixed "
+                f"timeout ({short[0]:g} s) and read counter.value while the children were still running. "
+                "join(timeout) just returns when the time is up; join() each child (or join(TIMEOUT) "
+                "and check it finished) before reading the total",
+                pytrace=False,
+            )
+        assert total == n_procs * n_incr, (
+            f"{n_procs} processes x {n_incr} increments should give {n_procs * n_incr}, got {total!r}: "
+            "read counter.value only after every child has finished (join them all first)"
         )
 
     def test_small_cases(self, shared_state, ctx, start_join_log):
