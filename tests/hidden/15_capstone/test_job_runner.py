@@ -23,6 +23,7 @@ from grader.probes.threading_probes import is_blocked_in_wait
 
 LIMIT = 3.0  # a correct runner answers each call here in well under 0.5 s
 SETTLE = 0.3  # once the expected jobs run, extra ones get this long to start too
+TRIALS = 5  # independent tries at catching an unlocked id counter (each catches it most of the time)
 HOLD = 10.0  # a gated job gives up waiting for its release after this (the tests always release)
 
 
@@ -256,33 +257,41 @@ class TestSubmitAndCollect:
         )
 
     def test_submits_from_several_threads_get_distinct_ids(self, job_runner, runners):
-        runner = make(job_runner, runners, 2)
-        ids: list = []
-        errors: list = []
+        # An unlocked read-then-write of an id counter shows up only when two submits interleave in
+        # that window; amplification makes that likely, not certain, on two cores. So several
+        # trials, each starting its threads together at a barrier: one duplicate id anywhere fails.
+        threads_n, per_thread = 4, 12
+        for trial in range(TRIALS):
+            runner = make(job_runner, runners, 2)
+            ids: list = []
+            errors: list = []
+            start = threading.Barrier(threads_n)
 
-        def submitter(k):
-            try:
-                for x in range(8):
-                    ids.append((runner.submit(square, 10 * k + x), 10 * k + x))
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
+            def submitter(k, runner=runner, ids=ids, errors=errors, start=start):
+                try:
+                    start.wait(LIMIT)
+                    for x in range(per_thread):
+                        ids.append((runner.submit(square, 100 * k + x), 100 * k + x))
+                except BaseException as exc:  # noqa: BLE001 - reported below
+                    errors.append(exc)
 
-        with amplified(job_runner):  # yields the GIL between the runner's opcodes: races show up
-            threads = [threading.Thread(target=submitter, args=(k,), daemon=True) for k in range(4)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join(LIMIT * 2)
-        assert not errors, f"submit() from 4 threads at once raised {errors[0]!r}"
-        assert not any(t.is_alive() for t in threads), "submit() from 4 threads at once never returned"
-        got = [i for i, _ in ids]
-        assert len(set(got)) == 32, (
-            f"4 threads submitting 8 jobs each at the same time got {len(set(got))} distinct ids for 32 jobs: "
-            "hand out ids under the lock (or from itertools.count, whose next() is atomic)"
-        )
-        for job_id, x in ids:
-            result = outcome(runner, job_id)
-            assert (result.status, result.value) == (job_runner.DONE, x * x), f"job of square({x}) gave {result!r}"
+            with amplified(job_runner):  # yields the GIL between the runner's opcodes: races show up
+                threads = [threading.Thread(target=submitter, args=(k,), daemon=True) for k in range(threads_n)]
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join(LIMIT * 2)
+            assert not errors, f"submit() from {threads_n} threads at once raised {errors[0]!r}"
+            assert not any(t.is_alive() for t in threads), f"submit() from {threads_n} threads at once never returned"
+            got = [i for i, _ in ids]
+            assert len(set(got)) == len(got) == threads_n * per_thread, (
+                f"trial {trial + 1}: {threads_n} threads submitting {per_thread} jobs each at the same time got "
+                f"{len(set(got))} distinct ids for {len(got)} jobs: hand out ids under the lock (or from "
+                "itertools.count, whose next() is atomic)"
+            )
+            for job_id, x in ids:
+                result = outcome(runner, job_id)
+                assert (result.status, result.value) == (job_runner.DONE, x * x), f"job of square({x}) gave {result!r}"
 
     def test_unknown_ids_and_bad_sizes(self, job_runner, runners):
         runner = make(job_runner, runners, 1)
