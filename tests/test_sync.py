@@ -75,3 +75,49 @@ def test_sync_check_reports_drift(tmp_path):
     assert "other.py: differs" in proc.stderr
     assert run_grader("--course", str(course / "course.yml"), "sync").returncode == 0
     assert run_grader("--course", str(course / "course.yml"), "sync", "--check").returncode == 0
+
+
+FIX_THIS = '''class Booth:
+    def book(self):
+        """Book one seat."""
+        ### BEGIN STUB
+        # if self.free > 0:
+        #     self.free -= 1
+        #
+        #     return True  # booked
+        # return False
+        ### END STUB
+        ### BEGIN SOLUTION
+        with self.lock:
+            if self.free > 0:
+                self.free -= 1
+                return True
+            return False
+        ### END SOLUTION
+'''
+
+
+def test_a_stub_region_ships_its_uncommented_program_instead_of_the_solution():
+    stub = stub_from_solution(FIX_THIS)
+    assert "with self.lock" not in stub and "YOUR CODE HERE" not in stub and "###" not in stub
+    assert ('        """Book one seat."""\n        if self.free > 0:\n            self.free -= 1\n\n'
+            "            return True  # booked\n        return False\n") in stub
+    compile(stub, "stub.py", "exec")
+    plain = strip_markers(FIX_THIS)
+    assert "###" not in plain and "if self.free > 0:\n" in plain and "# if self.free" not in plain
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("### BEGIN STUB\n# x = 1\n", "never closed by ### END STUB"),
+        ("### END STUB\n", "without a ### BEGIN STUB"),
+        ("### BEGIN STUB\nx = 1\n### END STUB\n### BEGIN SOLUTION\n### END SOLUTION\n", "must be commented out"),
+        ("### BEGIN STUB\n# x = 1\n### END STUB\ny = 2\n", "followed at once by ### BEGIN SOLUTION"),
+        ("### BEGIN STUB\n# x = 1\n### END STUB\n", "followed at once by ### BEGIN SOLUTION"),
+        ("### BEGIN SOLUTION\n### BEGIN STUB\n", "inside the region opened at line 1"),
+    ],
+)
+def test_misplaced_stub_markers_are_reported_with_the_line(text, problem):
+    with pytest.raises(GraderError, match=problem):
+        stub_from_solution(text, "sol.py")
