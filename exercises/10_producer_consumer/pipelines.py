@@ -63,7 +63,8 @@ def fetch_all(urls, fetch, max_workers) -> dict:
       to which url (a dict ``{future: url}``), then collect with ``as_completed``. Calling
       ``.result()`` right after each ``submit`` runs one fetch at a time.
     * Pass ``max_workers`` on: at most ``max_workers`` fetches may run at the same time (the
-      default pool size is ``min(32, cpu_count + 4)``, not what the caller asked for).
+      default pool size is ``min(32, (os.process_cpu_count() or 1) + 4)`` on 3.13+,
+      with ``os.cpu_count()`` before 3.13: not what the caller asked for).
     * Return ``{url: fetch(url)}`` for every url (``{}`` for no urls). When a fetch raises an
       exception (of any ``Exception`` type), map its url to that exception instance instead: one
       failing url must not lose the others.

@@ -55,7 +55,8 @@ def cpu_workers(n_tasks: int) -> int:
     1. ``os.process_cpu_count()`` (Python 3.13+): respects CPU affinity and the
        ``-X cpu_count`` / ``PYTHON_CPU_COUNT`` override;
     2. ``len(os.sched_getaffinity(0))`` (Linux and some Unixes, not macOS or Windows): the CPUs
-       this process is allowed to run on, e.g. 2 in a container on a 64-CPU host;
+       this process is allowed to run on, e.g. 2 under ``taskset -c 0,1`` or a cpuset on a
+       64-CPU host (a CPU quota such as ``docker --cpus=2`` does not show up in any of these);
     3. ``os.cpu_count()``: every CPU of the machine.
 
     A function that exists but returns ``None`` (the count is unknown) counts as 1 CPU; do not
