@@ -18,7 +18,7 @@ from contextlib import contextmanager
 import pytest
 
 import races
-from races import Account, MemoCache, SafeCounter, get_instance, withdraw
+from races import Account, MemoCache, SafeCounter, TicketBooth, get_instance, withdraw
 
 
 @contextmanager
@@ -154,3 +154,20 @@ class TestGetInstance:
             run_threads(lambda: results.append(get_instance(factory)), 8)
         assert len(made) == 1, f"factory ran {len(made)} times for 8 racing threads"
         assert all(r is made[0] for r in results)
+
+
+class TestTicketBooth:
+    def test_rules(self):
+        booth = TicketBooth(1)
+        assert booth.buy("ann") is True and booth.sold == ["ann"]
+        assert booth.buy("bob") is False and booth.sold == ["ann"]
+
+    def test_no_overselling(self):
+        for _ in range(3):
+            booth = TicketBooth(2)
+            answers = []
+            with amplified(races):
+                run_threads(lambda: answers.append(booth.buy("x")), 8)
+            assert answers.count(True) == 2 and len(booth.sold) == 2, (
+                f"8 threads, 2 seats: {answers.count(True)} told True, {len(booth.sold)} sold"
+            )

@@ -4,6 +4,7 @@
 * ``withdraw``      check the balance and take the money as ONE step under the account's lock.
 * ``MemoCache``     a cache whose compute function may call the cache again (needs an RLock).
 * ``get_instance``  a process-wide singleton created at most once (double-checked locking).
+* ``TicketBooth``   fix this program: a booth that sells more tickets than it has seats.
 
 ``Account`` and the module globals ``_instance`` / ``_instance_lock`` are given. The tests run
 your code with a race amplifier that lets other threads run between any two bytecode
@@ -139,3 +140,44 @@ def get_instance(factory):
                 _instance = factory()
     return _instance
     ### END SOLUTION
+
+
+class TicketBooth:
+    """Fix this program: a ticket booth that many threads buy from at once.
+
+    * ``TicketBooth(seats)``: ``seats`` tickets are for sale; ``self.sold`` lists the buyers in
+      the order they bought, and ``self.lock`` is the booth's lock.
+    * ``buy(self, buyer)``: if a seat is left, add ``buyer`` to ``self.sold`` and return True;
+      when every seat is sold, return False and change nothing.
+
+    However many threads call ``buy`` at once, ``self.sold`` never holds more than ``seats``
+    buyers, every call that returned True has its buyer in ``self.sold`` (and every buyer there
+    got True), and ``buy`` keeps answering False, without waiting, once the booth is sold out.
+
+    The program below looks careful: it reads and writes ``self.sold`` only while holding
+    ``self.lock``. Yet two threads can both be told True for the last seat. Find out why and fix
+    ``buy``.
+    """
+
+    def __init__(self, seats):
+        self.seats = seats
+        self.sold = []
+        self.lock = threading.Lock()
+
+    def buy(self, buyer):
+        ### BEGIN STUB
+        # with self.lock:
+        #     left = self.seats - len(self.sold)
+        # if left <= 0:
+        #     return False
+        # with self.lock:
+        #     self.sold.append(buyer)
+        # return True
+        ### END STUB
+        ### BEGIN SOLUTION
+        with self.lock:
+            if len(self.sold) >= self.seats:
+                return False
+            self.sold.append(buyer)
+            return True
+        ### END SOLUTION

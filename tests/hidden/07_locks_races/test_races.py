@@ -396,3 +396,97 @@ class TestGetInstance:
         factory = Factory()
         got = call_with_timeout(fresh.get_instance, factory, timeout=2.0)
         assert got is not None and factory.calls == 1, "after a failed factory, the next call should create the instance"
+
+
+class WatchedSold(list):
+    """``self.sold`` that notes, for every read and append, whether the booth's RecordingLock was held and which hold it was."""
+
+    def __init__(self, lock, log):
+        super().__init__()
+        self._lock, self._log = lock, log
+
+    def _note(self, what):
+        self._log.append((what, self._lock.held_by_me(), self._lock.acquisitions))
+
+    def __len__(self):
+        self._note("read")
+        return super().__len__()
+
+    def __iter__(self):
+        self._note("read")
+        return super().__iter__()
+
+    def __contains__(self, item):
+        self._note("read")
+        return super().__contains__(item)
+
+    def __getitem__(self, index):
+        self._note("read")
+        return super().__getitem__(index)
+
+    def append(self, item):
+        self._note("append")
+        super().append(item)
+
+
+class TestTicketBooth:
+    """Every test starts from the shipped program's failure: more buyers told True than seats."""
+
+    @staticmethod
+    def sell_out(races, seats, buyers, trial):
+        booth = races.TicketBooth(seats)
+        answers = {}
+
+        def buy(name):
+            answers[name] = booth.buy(name)
+
+        with amplified(races):
+            errors = run_together(buy, [(f"b{i}",) for i in range(buyers)], limit=8.0)
+        assert not errors, f"buy() raised {errors[0]!r}"
+        winners = sorted(name for name, ok in answers.items() if ok is True)
+        assert len(booth.sold) <= seats and len(winners) <= seats, (
+            f"trial {trial + 1}: {buyers} threads bought from a booth with {seats} seats: {len(winners)} were told True "
+            f"and sold holds {len(booth.sold)}. The check and the append must happen in ONE hold of self.lock: "
+            "another thread can buy between two separate `with self.lock:` blocks"
+        )
+        return booth, winners
+
+    def test_never_sells_more_than_the_seats(self, races):
+        for trial in range(TRIALS * 2):
+            booth, winners = self.sell_out(races, 2, 8, trial)
+            assert len(winners) == 2 and sorted(booth.sold) == winners, (
+                f"trial {trial + 1}: 8 buyers, 2 seats: True was returned to {winners} and sold is {booth.sold}; "
+                "exactly the 2 buyers told True must be in sold"
+            )
+
+    def test_sold_out_answers_false_at_once_and_changes_nothing(self, races):
+        for trial in range(TRIALS * 2):
+            booth, _ = self.sell_out(races, 3, 8, trial)
+            before = list(booth.sold)
+            assert call_with_timeout(booth.buy, "late", timeout=CALL_LIMIT) is False, (
+                "buy() on a sold-out booth must return False"
+            )
+            assert booth.sold == before, f"a refused buy() changed sold from {before} to {booth.sold}"
+            assert not booth.lock.locked(), "buy() returned False and left self.lock held"
+
+    def test_check_and_append_in_one_hold_of_self_lock(self, races):
+        for trial in range(TRIALS):
+            self.sell_out(races, 1, 6, trial)
+        booth = races.TicketBooth(2)
+        log: list = []
+        lock = RecordingLock("self.lock", LockGraph(), wait_limit=LOCK_WAIT)
+        booth.lock = lock
+        booth.sold = WatchedSold(lock, log)
+        for name in ("ann", "bob"):
+            log.clear()
+            assert call_with_timeout(booth.buy, name, timeout=CALL_LIMIT) is True, f"buy({name!r}) with a seat left must return True"
+            appends = [entry for entry in log if entry[0] == "append"]
+            assert appends, f"buy({name!r}) returned True but never called self.sold.append"
+            _, held, hold = appends[-1]
+            assert held, "self.sold.append ran without self.lock held"
+            unsafe = [entry for entry in log if entry[0] == "read" and (not entry[1] or entry[2] != hold)]
+            assert not unsafe, (
+                "buy() read self.sold " + ("without holding self.lock" if not unsafe[0][1] else "in an earlier hold of self.lock")
+                + " and appended in another: the seat it saw free may be gone by then. Check and append in one `with self.lock:`"
+            )
+        assert lock.acquisitions >= 2 and not lock.locked()
