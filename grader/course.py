@@ -19,6 +19,8 @@ from grader.errors import CourseError
 FORMAT_VERSION = 1
 _NAME = r"^[a-z][a-z0-9_]*$"
 _TOPIC_ID = r"^[0-9]{2}_[a-z][a-z0-9_]*$"
+_CONCEPT = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"
+"""A concept key: a name or a dotted name (``GIL``, ``threading.Lock``, ``asyncio.TaskGroup``)."""
 
 
 class _Frozen(BaseModel):
@@ -70,6 +72,13 @@ class Topic(_Frozen):
     """Per-test timeout for this topic (default: ``defaults.timeout``)."""
     files: tuple[str, ...] = ()
     """Extra files of the submission the tests may use, besides ``<module>.py``."""
+    requires: tuple[Annotated[str, Field(pattern=_TOPIC_ID)], ...] = ()
+    """Ids of the topics this one builds on; each must come EARLIER in the course (course lint)."""
+    teaches: tuple[Annotated[str, Field(pattern=_CONCEPT)], ...] = ()
+    """Concept keys this topic's lesson explains (``threading.Lock``, ``GIL``, ``Pool``)."""
+    uses: tuple[Annotated[str, Field(pattern=_CONCEPT)], ...] = ()
+    """Concept keys its lesson and exercises rely on; each must be taught by an earlier topic or
+    this one (course lint: ``grader.grading.lint.order_problem``)."""
     exercises: Annotated[tuple[Exercise, ...], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -84,6 +93,13 @@ class Topic(_Frozen):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"exercise names must be unique within a topic (repeated: {', '.join(dupes)})")
+        for key in ("requires", "teaches", "uses"):
+            values = getattr(self, key)
+            repeated = sorted({v for v in values if values.count(v) > 1})
+            if repeated:
+                raise ValueError(f"{key} lists {', '.join(repeated)} more than once")
+        if self.id in self.requires:
+            raise ValueError(f"topic {self.id} requires itself")
         return self
 
     @field_validator("files")
@@ -246,5 +262,6 @@ def _plain(err: Any) -> str:
         return {
             _NAME: "must be a lower-case identifier like parallel_apply",
             _TOPIC_ID: "must look like 04_pool (two digits, underscore, lower-case name)",
+            _CONCEPT: "must be a concept key like threading.Lock or GIL (a name or a dotted name)",
         }.get(pattern, msg)
     return msg[0].lower() + msg[1:] if msg else msg

@@ -23,7 +23,7 @@ from grader.authoring.perturb import Perturbation
 from grader.authoring.sync import strip_markers
 from grader.course import Course, Topic
 from grader.errors import GraderError
-from grader.grading import durations, scheduler
+from grader.grading import durations, lint as course_lint, scheduler
 from grader.grading.grader import Grader
 from grader.grading.steps import Suite, TopicJob
 from grader.result import Status, TopicResult
@@ -117,7 +117,8 @@ class Verdict:
 
 def lint(course: Course) -> list[str]:
     """Problems with the course's files and metadata, one sentence each."""
-    problems = []
+    order = course_lint.order_problem(course)
+    problems = [f"course.yml: {order}"] if order else []
     for topic in course.topics:
         for path in (course.solution(topic), course.stub(topic), course.lesson(topic), course.visible_tests(topic),
                      course.hidden_tests(topic)):
