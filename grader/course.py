@@ -7,12 +7,14 @@ is wrong (``course.yml: topics[1].exercises[0].points: must be an integer (got '
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, ValidationError, field_validator, model_validator
+from pydantic_core import core_schema
 
 from grader.errors import CourseError
 
@@ -34,6 +36,77 @@ class Defaults(_Frozen):
     """Points of an exercise that does not give its own."""
 
 
+class When(_Frozen):
+    """When a hint fits a failure: every key given must match (at least one is required)."""
+
+    message: str = ""
+    """A regular expression searched in the failure message (``Pool is still running``)."""
+    test: str = ""
+    """A glob on the test's name within its file (``TestRunSquares::test_drains*``)."""
+
+    @field_validator("message")
+    @classmethod
+    def _compiles(cls, pattern: str) -> str:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from None
+        return pattern
+
+    @model_validator(mode="after")
+    def _something(self) -> When:
+        if not (self.message or self.test):
+            raise ValueError("when: needs message (a regex) or test (a glob)")
+        return self
+
+    def matches(self, test_name: str, message: str) -> bool:
+        return ((not self.message or re.search(self.message, message[:4000], re.MULTILINE) is not None)
+                and (not self.test or fnmatch.fnmatchcase(test_name, self.test)))
+
+
+class Hint(str):
+    """One hint: its text (a ``Hint`` is the ``str`` it shows, so it prints and compares as text)
+    and ``when``, the failures it fits (``None``: a plain hint).
+
+    In course.yml a hint is either a plain string or a mapping ``{text: ..., when: {message: REGEX,
+    test: GLOB}}``. ``grader hint`` shows every hint in order. A failure in a report gets the first
+    hint whose ``when`` matches it (``grading.diagnose.hint_for``), never a plain hint: a plain hint
+    says nothing about which mistake it is for, so it could point at the wrong one.
+    """
+
+    when: When | None = None
+
+    def __new__(cls, text: str, when: When | None = None) -> Hint:
+        hint = super().__new__(cls, text)
+        hint.when = when
+        return hint
+
+    def fits(self, test_name: str, message: str) -> bool:
+        return self.when is not None and self.when.matches(test_name, message)
+
+    @classmethod
+    def parse(cls, raw: Any) -> Hint:
+        if isinstance(raw, Hint):
+            return raw
+        if isinstance(raw, str):
+            return cls(raw)
+        return cls(*_HintSpec.model_validate(raw).parts())
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(cls.parse)
+
+
+class _HintSpec(_Frozen):
+    """A hint written as a mapping (validated here, then kept as a ``Hint``)."""
+
+    text: Annotated[str, Field(min_length=1)]
+    when: When | None = None
+
+    def parts(self) -> tuple[str, When | None]:
+        return self.text, self.when
+
+
 class Exercise(_Frozen):
     name: Annotated[str, Field(pattern=_NAME)]
     """Identifier used in commands (``grader hint NAME``) and in mutants' ``Loses:`` lines."""
@@ -41,8 +114,9 @@ class Exercise(_Frozen):
     """Points for the exercise, shared equally by its hidden tests (default: ``defaults.points``)."""
     tests: str = ""
     """Test class or function, in the topic's visible and hidden files (default: Test<CamelName>)."""
-    hints: tuple[str, ...] = ()
-    """Hints, weakest first, shown for failed tests."""
+    hints: tuple[Hint, ...] = ()
+    """Hints, weakest first: plain strings (shown by ``grader hint``), or ``{text, when}`` mappings that a
+    report also attaches to a failure they match (``Hint`` above)."""
 
     @model_validator(mode="after")
     def _default_tests(self) -> Exercise:
