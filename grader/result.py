@@ -61,6 +61,21 @@ class FlagCode(str, Enum):
         return self.value
 
 
+class ErrorKind(str, Enum):
+    """Why a topic could not be graded (``TopicResult.error_kind``; ``error_kind`` in the JSON)."""
+
+    MISSING_MODULE = "missing-module"
+    """The submission has no (readable, regular) ``<module>.py`` for the topic."""
+    SYNTAX_ERROR = "syntax-error"
+    """The module does not compile."""
+    UNREADABLE_SUBMISSION = "unreadable-submission"
+    """The submission itself could not be read (a bad zip, a missing folder)."""
+    IMPORT_ERROR = "import-error"
+    """The module compiles but importing it fails (every failed test says so)."""
+    TESTS_UNAVAILABLE = "tests-unavailable"
+    """The tests could not be listed or collected."""
+
+
 @dataclass(frozen=True)
 class Flag:
     """Something an instructor should look at; it never changes a score by itself."""
@@ -104,6 +119,8 @@ class TopicResult:
     """Why the topic as a whole could not be graded (missing file, syntax error); empty otherwise."""
     max_points: float | None = None
     """The topic's points from course.yml, used when no test could be listed."""
+    error_kind: ErrorKind | None = None
+    """What kind of problem ``message`` describes (None when the topic was graded)."""
 
     @property
     def score(self) -> float:

@@ -1,13 +1,19 @@
 """Recognise the common failures of concurrent code and explain each in one line, with the fix.
 
 ``explain(message)`` returns the explanation for the first pattern found in a test's failure
-message, or ``""``. Scoring puts it in the test's ``hint`` (before the course's own hint), so the
-table, feedback pages and CI annotations all show it.
+message, or ``""``. ``hint_for`` picks a failed test's hint: the first course hint whose ``when:``
+fits the failure, else ``explain``, else nothing (the message then stands alone: a hint that fits
+no failure points at the wrong mistake). ``reword`` puts a message in the student's terms: a stub's
+NotImplementedError says the exercise is not done yet, and the grader's own command-line flags
+(seen by a module that reads ``sys.argv`` when imported) never reach the student.
 """
 
 from __future__ import annotations
 
 import re
+
+from grader.course import Exercise, Topic
+from grader.sandboxed.protocol import CONNECT, FORENSICS_FD, NONCE_FD, RECORD_FD
 
 RULES: tuple[tuple[str, str], ...] = (
     (r"Can't pickle local object|Can't get attribute|cannot pickle|PicklingError|Can't pickle <function <lambda>",
@@ -56,6 +62,10 @@ RULES: tuple[tuple[str, str], ...] = (
     (r"left behind [^\n]{0,200}?(Pool|child process)",
      "Processes or Pools were left running: join every process you start, and close() then join() every Pool."),
 )
+TEST_RULES: tuple[tuple[str, str, str], ...] = (
+    # (regex on the test name, regex on the message, explanation): a failure that only means
+    # something in one test. None yet in the real course; course.yml ``when:`` covers most.
+)
 _COMPILED = tuple((re.compile(pattern, re.MULTILINE), text) for pattern, text in RULES)
 
 
@@ -64,9 +74,45 @@ MAX_SCANNED = 4000
 must not grow with it (each pattern is bounded, so a scan is linear in at most this much)."""
 
 
-def explain(message: str) -> str:
+def explain(message: str, test_name: str = "") -> str:
     message = message[:MAX_SCANNED]
-    for pattern, text in _COMPILED:
-        if pattern.search(message):
+    for test_pattern, pattern, text in TEST_RULES:
+        if re.search(test_pattern, test_name) and re.search(pattern, message, re.MULTILINE):
+            return text
+    for compiled, text in _COMPILED:
+        if compiled.search(message):
             return text
     return ""
+
+
+def hint_for(exercise: Exercise | None, test_name: str, message: str) -> str:
+    """The hint shown with a failure: a course hint made for it, a known mistake's fix, or nothing."""
+    if _NOT_DONE.search(message[:MAX_SCANNED]):
+        return ""  # the message already says what to do
+    fitting = next((h for h in exercise.hints if h.fits(test_name, message)), None) if exercise else None
+    return str(fitting) if fitting is not None else explain(message, test_name)
+
+
+_NOT_DONE = re.compile(r"^(?:not done yet: |(?:E\s+)?NotImplementedError\b)", re.MULTILINE)
+_GRADER_FLAGS = re.compile("|".join(re.escape(f) for f in (NONCE_FD, RECORD_FD, FORENSICS_FD, CONNECT)))
+_IMPORT_FAILED = re.compile(r"importing (\w+\.py) failed: [^\n]*?(?: \(at ([\w.-]+:\d+)\))?$", re.MULTILINE)
+
+
+def reword(topic: Topic, exercise: Exercise | None, message: str) -> str:
+    """``message`` in the student's terms (see the module's docstring); other messages unchanged."""
+    head = message[:MAX_SCANNED]
+    if _NOT_DONE.search(head) and not head.startswith("not done yet: "):
+        name = exercise.name if exercise else "this exercise"
+        return (f"not done yet: {name} still raises NotImplementedError (replace the `# YOUR CODE HERE` line "
+                f"in exercises/{topic.folder}/{topic.module_file})")
+    if _GRADER_FLAGS.search(head):
+        return _argv_at_import(topic, head)
+    return message
+
+
+def _argv_at_import(topic: Topic, message: str) -> str:
+    imported = _IMPORT_FAILED.search(message)
+    where = imported.group(2) if imported and imported.group(2) else topic.module_file
+    return (f"importing {topic.module_file} ran code at its top level ({where}) that read sys.argv: a module "
+            "is imported by the tests (and again by every spawn or forkserver child), and then sys.argv is "
+            "not your command line. Run that code only under `if __name__ == \"__main__\":`.")

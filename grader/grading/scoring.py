@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from grader.course import Course, Topic
-from grader.grading.diagnose import explain
+from grader.grading.diagnose import hint_for, reword
+from grader.grading.localise import localise
+from grader.grading.messages import clean
 from grader.grading.records import TestRun
-from grader.result import Flag, FlagCode, Status, TestResult, TopicResult, shares
+from grader.result import ErrorKind, Flag, FlagCode, Status, TestResult, TopicResult, shares
 from grader.sandboxed.protocol import TestOutcome
 
 _STATUS = {TestOutcome.PASSED: Status.PASSED, TestOutcome.FAILED: Status.FAILED, TestOutcome.ERROR: Status.ERROR,
@@ -17,7 +19,7 @@ def topic_points(course: Course, topic: Topic) -> int:
 
 
 def score_topic(course: Course, topic: Topic, manifest: list[str], outcomes: dict[str, TestRun],
-                flags: list[Flag], message: str = "") -> TopicResult:
+                flags: list[Flag], message: str = "", kind: ErrorKind | None = None) -> TopicResult:
     """One TopicResult: each exercise's points are shared by the tests it selects (``result.shares``:
     equal up to about 1e-6, summing to the points exactly)."""
     flags = list(flags)
@@ -47,13 +49,16 @@ def score_topic(course: Course, topic: Topic, manifest: list[str], outcomes: dic
         status, text = _status(outcome)
         hint = ""
         if status is not Status.PASSED:
-            course_hint = exercise.hints[0] if exercise and exercise.hints else ""
-            hint = explain(text) or course_hint
+            text = reword(topic, exercise, clean(topic, text))
+            hint = hint_for(exercise, _name(test_id), text)
         tests.append(TestResult(test_id, exercise.name if exercise else None, status, share, text, hint,
                                 round(outcome.duration, 3)))
     flags = [Flag(f.code, f.message, topic.id) for f in _dedupe(flags)]
-    return TopicResult(topic.id, topic.title, tuple(tests), tuple(flags), message,
-                       max_points=float(topic_points(course, topic)))
+    if message and kind is None:
+        kind = ErrorKind.TESTS_UNAVAILABLE
+    return localise(course, topic, TopicResult(
+        topic.id, topic.title, tuple(tests), tuple(flags), message,
+        max_points=float(topic_points(course, topic)), error_kind=kind if message else None))
 
 
 def _status(outcome: TestRun) -> tuple[Status, str]:

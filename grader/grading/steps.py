@@ -18,7 +18,7 @@ from grader.grading.records import TestRun
 from grader.grading.runner import RunReport, TopicRunner
 from grader.grading.scoring import score_topic
 from grader.grading.suspicious import scan_files
-from grader.result import Flag, FlagCode, TopicResult
+from grader.result import ErrorKind, Flag, FlagCode, TopicResult
 from grader.sandboxed.protocol import TestOutcome
 
 if TYPE_CHECKING:
@@ -75,9 +75,11 @@ class TopicRun:
     def topic(self) -> Topic:
         return self.job.topic
 
-    def ungradable(self, message: str, flags: list[Flag] | None = None) -> TopicResult:
+    def ungradable(self, message: str, flags: list[Flag] | None = None,
+                   kind: ErrorKind = ErrorKind.TESTS_UNAVAILABLE) -> TopicResult:
         outcomes = {i: TestRun(i, TestOutcome.ERROR, message) for i in self.ids}
-        return score_topic(self.course, self.topic, self.ids, outcomes, self.flags if flags is None else flags, message)
+        return score_topic(self.course, self.topic, self.ids, outcomes, self.flags if flags is None else flags, message,
+                           kind)
 
 
 Step = Callable[[TopicRun], "TopicResult | None"]
@@ -95,13 +97,13 @@ def take(run: TopicRun) -> TopicResult | None:
     run.copied = taken.copied
     run.flags += [Flag(FlagCode.IGNORED_FILE, note) for note in taken.notes]
     run.flags += [Flag(FlagCode.SYMLINK_REFUSED, link) for link in taken.refused]
-    return run.ungradable(taken.missing) if taken.missing else None
+    return run.ungradable(taken.missing, kind=ErrorKind.MISSING_MODULE) if taken.missing else None
 
 
 def compile_module(run: TopicRun) -> TopicResult | None:
     """A syntax error ends the topic before anything runs."""
     syntax = syntax_error(run.job.files / run.topic.module_file)
-    return run.ungradable(syntax) if syntax else None
+    return run.ungradable(syntax, kind=ErrorKind.SYNTAX_ERROR) if syntax else None
 
 
 def collect_visible(run: TopicRun) -> TopicResult | None:
@@ -158,10 +160,17 @@ def run_steps(run: TopicRun) -> TopicResult:
 
 def syntax_error(path: Path) -> str:
     """``SyntaxError in processes.py line 3: ...`` without running anything, or ``""``."""
+    source = path.read_bytes()
+    nul = source.find(b"\0")
+    if nul >= 0:  # compile() names no line for it ("line None") before Python 3.12
+        line = source.count(b"\n", 0, nul) + 1
+        return (f"SyntaxError in {path.name} line {line}: the file contains a NUL byte (byte offset {nul}); "
+                "save it as plain UTF-8 text")
     try:
-        compile(path.read_bytes(), path.name, "exec", dont_inherit=True)
+        compile(source, path.name, "exec", dont_inherit=True)
     except SyntaxError as exc:
-        return f"SyntaxError in {path.name} line {exc.lineno}: {exc.msg}"
+        where = f" line {exc.lineno}" if exc.lineno else ""
+        return f"SyntaxError in {path.name}{where}: {exc.msg}"
     except (ValueError, RecursionError, MemoryError) as exc:
         return f"{path.name} cannot be compiled: {type(exc).__name__}: {exc}"
     return ""

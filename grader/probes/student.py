@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import sysconfig
 import threading
 import time
 import traceback
@@ -76,8 +77,11 @@ def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 
 def _one_line(exc: BaseException) -> str:
     """``Type: message`` plus where in the student's file it happened, on one line."""
     where = ""
+    library = tuple(sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib"))
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if not frame.filename.startswith(sys.prefix) and "/grader/" not in frame.filename:
+        # The student's line: not the standard library's (context.py:193), nor ours, nor importlib's.
+        if not frame.filename.startswith((sys.prefix, sys.base_prefix, *library, "<")) \
+                and "/grader/" not in frame.filename:
             where = f" (at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno})"
             break
     text = str(exc).strip().splitlines()
