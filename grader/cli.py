@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -45,10 +46,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         shed_secrets()
     parser = build_parser()
     args = parser.parse_args(argv)
+    from grader import i18n
+
+    i18n.set_language(args.lang)
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
+    previous = _interrupt_on_signals()
     try:
+        from grader.student.repository import refuse_instructor_command
+
+        refuse_instructor_command(args.command, args.course)  # a student's copy: one line, exit 2
         module, _, function = COMMANDS[args.command].partition(":")
         result: int = getattr(importlib.import_module(module), function)(args)
         return result
@@ -59,9 +67,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"grader: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("grader: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: every sandbox was killed (grading.scheduler)
+        summary = getattr(exc, "summary", "")
+        print("grader: interrupted" + (f": {summary}" if summary else ""), file=sys.stderr)
         return 130
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _interrupt_on_signals() -> dict[int, signal._HANDLER]:
+    """SIGTERM (a cancelled CI job, ``kill``) interrupts like Ctrl-C; a second signal while the
+    first one stops the sandboxes (a fraction of a second) is ignored, so that the summary of what
+    was graded gets printed. Returns the handlers replaced (none off the main thread)."""
+    from grader.sandbox.base import stopping
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        if not stopping():
+            raise KeyboardInterrupt
+
+    previous: dict[int, signal._HANDLER] = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signum == signal.SIGINT and signal.getsignal(signum) is not signal.default_int_handler:
+            continue  # SIGINT ignored (a background job): keep it so
+        try:
+            previous[signum] = signal.signal(signum, interrupt)
+        except ValueError:  # not the main thread (an embedding caller): leave signals alone
+            break
+    return previous
 
 
 class _Parser(argparse.ArgumentParser):
@@ -82,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--course", type=Path, default=None,
                         help="path to course.yml (default: the nearest course.yml in this folder or above)")
+    parser.add_argument("--lang", choices=("en", "zh-CN"), default=None,
+                        help="language of hints, messages and `release` (default: from LC_ALL, LC_MESSAGES or "
+                             "LANG: zh* is zh-CN, anything else en)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     _grading_commands(sub)
     _student_commands(sub)
@@ -120,12 +156,18 @@ def _grading_commands(sub: _Commands) -> None:
 
     gradescope = sub.add_parser("gradescope", help="build a Gradescope autograder zip that runs this grader")
     gradescope.add_argument("zip", type=Path, help="the zip to write, e.g. autograder.zip")
+    gradescope.add_argument("--visibility", choices=VISIBILITIES, default="after_due_date",
+                            help="when students see each test's result (default: after_due_date; "
+                                 "GRADER_VISIBILITY in Gradescope's environment still overrides it)")
 
 
 def _student_commands(sub: _Commands) -> None:
     check = sub.add_parser("check", help="run the visible tests on your own exercises (students)")
     check.add_argument("topic", nargs="?", help="one topic id, e.g. 04_pool (default: all)")
     check.add_argument("--path", type=Path, default=None, help="the exercises folder (default: exercises/ of the course)")
+    check.add_argument("--verbose", "-v", action="store_true",
+                       help="every topic's failures with messages and hints (default: one line per topic; "
+                            "naming one topic shows its failures)")
     _output_options(check)
     _jobs_option(check)
 

@@ -100,9 +100,14 @@ def start_on_a_terminal(argv: list[str], cwd: Path = ROOT) -> tuple[int, int]:
 
 def run_on_a_terminal(argv: list[str], cwd: Path = ROOT, quiet_for: float = 60) -> tuple[int, str]:
     """Run ``argv`` on a pseudo-terminal (progress bars show only there): exit code and all it printed."""
+    pid, fd = start_on_a_terminal(argv, cwd)
+    return finish_on_a_terminal(pid, fd, quiet_for)
+
+
+def finish_on_a_terminal(pid: int, fd: int, quiet_for: float = 60) -> tuple[int, str]:
+    """Read what a program started by ``start_on_a_terminal`` prints until it exits: exit code and text."""
     import select
 
-    pid, fd = start_on_a_terminal(argv, cwd)
     seen = b""
     while select.select([fd], [], [], quiet_for)[0]:
         try:

@@ -35,6 +35,7 @@ from grader.grading.scoring import topic_points
 from grader.grading.steps import Suite, TopicJob
 from grader.report import json_result, safe
 from grader.result import Flag, FlagCode, GradeResult, TopicResult
+from grader.sandbox.base import Interrupted
 from grader.settings import MAX_ZIP_BYTES, MAX_ZIP_MEMBERS
 
 MAX_STEM_BYTES = 100
@@ -232,8 +233,20 @@ class Batch:
                     self._finish(pending, GradeResult(ordered, self.grader.sandbox.tier), graded)
                     shutil.rmtree(job.work.parent, ignore_errors=True)
 
-            scheduler.run(self.grader, units, Path(tmp), on_done=on_done)
+            try:
+                scheduler.run(self.grader, units, Path(tmp), on_done=on_done)
+            except Interrupted as exc:
+                exc.summary = self._interrupted(graded)
+                raise
         return graded
+
+    def _interrupted(self, graded: list[str]) -> str:
+        """What an interrupted batch kept: the students finished this run (their files stay)."""
+        with self._lock:
+            names = [safe.one_line(name, 60) for name in graded]
+        shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+        kept = f"{len(names)} student(s) graded this run and kept in {self.out}" + (f" ({shown})" if names else "")
+        return f"{kept}; {self.total - len(names)} not finished: run the same command again to grade them"
 
     def _grading(self, pending: _Pending, job: TopicJob) -> Callable[[], TopicResult]:
         def grade() -> TopicResult:

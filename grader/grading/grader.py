@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from grader.course import Course
+from grader.course import Course, Topic
 from grader.grading import scheduler
 from grader.grading.intake import submission_root
 from grader.grading.manifests import Manifests
@@ -21,7 +21,7 @@ from grader.grading.runner import TopicRunner
 from grader.grading.scoring import topic_points
 from grader.grading.steps import Suite, TopicJob, TopicRun, run_steps
 from grader.result import Flag, FlagCode, GradeResult, TopicResult
-from grader.sandbox.base import Sandbox
+from grader.sandbox.base import Interrupted, Sandbox
 
 
 def default_jobs() -> int:
@@ -29,6 +29,15 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:
         return max(1, os.cpu_count() or 1)
+
+
+def graded_so_far(topics: list[Topic], finished: dict[int, object]) -> str:
+    """What an interrupted grading had finished: each graded topic's points, the others named."""
+    done = [f"{topics[i].id} {r.score:g}/{r.max_score:g}" for i, r in sorted(finished.items())
+            if isinstance(r, TopicResult)]
+    left = [t.id for i, t in enumerate(topics) if i not in finished]
+    graded = f"graded {len(done)} of {len(topics)} topic(s)" + (f": {', '.join(done)}" if done else "")
+    return graded + (f"; not graded: {', '.join(left)}" if left else "")
 
 
 class Grader:
@@ -53,7 +62,11 @@ class Grader:
         try:
             jobs = [TopicJob(t, root, suite.test_file(self.course, t), tmp / t.id, suite=suite) for t in topics]
             units = [scheduler.Unit(job.topic.id, lambda job=job: self.grade_topic(job)) for job in jobs]  # type: ignore[misc]
-            results = scheduler.run(self, units, tmp, hidden=suite is Suite.HIDDEN)
+            try:
+                results = scheduler.run(self, units, tmp, hidden=suite is Suite.HIDDEN)
+            except Interrupted as exc:
+                exc.summary = graded_so_far(topics, exc.finished)
+                raise
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         # What the tier lacks on this host is for an instructor's grading; a student's practice

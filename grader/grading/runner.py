@@ -23,7 +23,7 @@ from grader import settings
 from grader.grading import timeouts
 from grader.grading.records import RecordStream, TestRun
 from grader.result import Flag, FlagCode
-from grader.sandbox.base import Outcome, Sandbox, clean_env
+from grader.sandbox.base import Interrupted, Outcome, Sandbox, clean_env, stopping
 from grader.sandboxed.protocol import RUNNER_MODULE, TestOutcome
 
 _SHORT_TMP = "/tmp" if os.path.isdir("/tmp") else None
@@ -152,6 +152,8 @@ class TopicRunner:
         finally:
             channel.close()
             shutil.rmtree(home, ignore_errors=True)
+        if stopping():  # killed by an interrupt: no verdict, and no resumed run
+            raise Interrupted()
         run.flush()
         return run, outcome
 

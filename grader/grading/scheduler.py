@@ -5,6 +5,10 @@ course is checked against them (``grader.grading.lint``: a ``CourseError`` befor
 runs); then the units run in a pool of ``jobs`` threads (each unit's work is a sandboxed subprocess), the longest
 topics first (``grader.grading.durations``) so that the last one does not run alone while cores
 idle. Results come back in the order the units were given.
+
+An interrupt (Ctrl-C, or SIGTERM turned into one by the CLI) stops everything at once: every
+running sandbox kills its tree (``grader.sandbox.base.stop_all``), the units not started are
+dropped, the running ones end within moments, and ``Interrupted`` carries what had finished.
 """
 
 from __future__ import annotations
@@ -12,16 +16,21 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from grader.grading import durations, lint
+from grader.sandbox.base import Interrupted, stop_all
 
 if TYPE_CHECKING:
     from grader.grading.grader import Grader
 
 R = TypeVar("R")
+STOP_WAIT = 5.0
+"""Seconds an interrupt waits for the running units to notice that their sandboxes were killed
+(they do within a fraction of a second; this only bounds a unit stuck outside any sandbox)."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +56,11 @@ def run(grader: Grader, units: Sequence[Unit[R]], work: Path, *, hidden: bool = 
     course = grader.course
     if hidden and units:
         test_files = [course.hidden_tests(course.topic(u.topic_id)).resolve() for u in units]
-        grader.manifests.prefetch(list(dict.fromkeys(test_files)), work)
+        try:
+            grader.manifests.prefetch(list(dict.fromkeys(test_files)), work)
+        except KeyboardInterrupt:
+            stop_all()
+            raise Interrupted("nothing was graded yet (the hidden tests were being listed)") from None
         lint.check(course, [course.topic(u.topic_id) for u in units],
                    lambda topic: grader.manifests.get(course.hidden_tests(topic).resolve(), work))
     results: dict[int, R] = {}
@@ -62,7 +75,22 @@ def run(grader: Grader, units: Sequence[Unit[R]], work: Path, *, hidden: bool = 
 
     starting = order(units, durations.load(course.durations_file))
     if units:
-        with ThreadPoolExecutor(max_workers=min(grader.jobs, len(units))) as pool:
-            for future in [pool.submit(call, i) for i in starting]:
-                future.result()
+        _run_pool(units, starting, min(grader.jobs, len(units)), call, results)
     return [results[i] for i in range(len(units))]
+
+
+def _run_pool(units: Sequence[Unit[R]], starting: list[int], jobs: int, call: Callable[[int], None],
+              results: dict[int, R]) -> None:
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    futures = [pool.submit(call, i) for i in starting]
+    try:
+        for future in futures:
+            future.result()
+    except KeyboardInterrupt as exc:
+        stop_all()
+        pool.shutdown(wait=False, cancel_futures=True)
+        wait_for(futures, timeout=STOP_WAIT)
+        summary = exc.summary if isinstance(exc, Interrupted) and exc.summary else \
+            f"{len(results)} of {len(units)} topic run(s) had finished"
+        raise Interrupted(summary, results) from None
+    pool.shutdown()

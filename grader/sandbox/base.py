@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -76,6 +77,32 @@ class Channel(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
+
+
+_STOP = threading.Event()
+
+
+def stop_all() -> None:
+    """An interrupt (Ctrl-C, SIGTERM): every run in progress kills its whole tree at once, without
+    a stack dump or the usual wait for stragglers, and no run starts from now on (``stopping``)."""
+    _STOP.set()
+
+
+def stopping() -> bool:
+    """Whether ``stop_all`` was called: a run that returns now was cut short, not finished."""
+    return _STOP.is_set()
+
+
+class Interrupted(KeyboardInterrupt):
+    """The grading was interrupted (``stop_all``): raised where a cut-short run would otherwise be
+    taken for a result. ``summary`` says what was finished (filled in by whoever knows: the
+    scheduler, then the command); the CLI prints it and exits 130."""
+
+    def __init__(self, summary: str = "", finished: Mapping[int, object] | None = None) -> None:
+        super().__init__(summary)
+        self.summary = summary
+        self.finished = dict(finished or {})
+        """The scheduler's finished units: index -> result."""
 
 
 OnRecord = Callable[[bytes], None]

@@ -23,7 +23,7 @@ from typing import Any
 
 import psutil
 
-from grader.sandbox.base import Capture, Channel, Deadline, OnRecord, Outcome, Sandbox
+from grader.sandbox.base import Capture, Channel, Deadline, OnRecord, Outcome, Sandbox, stopping
 from grader.sandboxed.protocol import CONNECT
 
 SCAN_EVERY = 0.2
@@ -67,6 +67,8 @@ class BasicSandbox(Sandbox):
             readable: Sequence[str] = ()) -> Outcome:
         if channel is not None and not isinstance(channel, SocketChannel):
             raise TypeError(f"the basic tier needs a SocketChannel, not {type(channel).__name__}")
+        if stopping():
+            return Outcome.not_started("the grading was interrupted")
         group: dict[str, Any] = ({"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt"  # type: ignore[attr-defined]
                                  else {"start_new_session": True})
         try:
@@ -121,7 +123,7 @@ class _BasicRun:
                 last_scan = now
             if self.proc.poll() is not None:
                 exited_at = exited_at or now
-                if self.channel is None or self.channel.conn is None or now - exited_at > 1.0:
+                if self.channel is None or self.channel.conn is None or now - exited_at > 1.0 or stopping():
                     return
             self._enforce(now)
             for key, _ in sel.select(timeout=0.05) if sel.get_map() else ():
@@ -135,7 +137,7 @@ class _BasicRun:
         limit = self.deadline()
         with self.lock:
             over = self.capture.total > self.sandbox.output_budget
-        if not self.killed and ((limit is not None and now >= limit) or over):
+        if not self.killed and ((limit is not None and now >= limit) or over or stopping()):
             self.killed, self.flooded = True, over
             _kill(self.proc, self.tree)
 

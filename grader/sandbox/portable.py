@@ -28,7 +28,7 @@ from typing import Any
 
 from grader.errors import GraderError
 from grader.sandbox import proctable
-from grader.sandbox.base import Capture, Channel, Deadline, Limits, OnRecord, Outcome, Sandbox
+from grader.sandbox.base import Capture, Channel, Deadline, Limits, OnRecord, Outcome, Sandbox, stopping
 from grader.sandbox.supervisor import CONTROL_DUMP, CONTROL_KILL
 from grader.sandboxed.protocol import FORENSICS_FD, NONCE_FD, RECORD_FD
 
@@ -103,6 +103,8 @@ class PortableSandbox(Sandbox):
                   on_record: OnRecord, deadline: Deadline, limits: Mapping[str, int | None],
                   extra: Mapping[str, object]) -> Outcome:
         """Start the supervisor on ``argv`` and follow it: read the pipes, enforce deadline and budget."""
+        if stopping():
+            return Outcome.not_started("the grading was interrupted")
         pass_fds = channel.pass_fds if channel else ()
         out_r, out_w = os.pipe()
         ctl_r, ctl_w = os.pipe()
@@ -176,6 +178,8 @@ class _Follower:
         # subreaper), so the run goes on under our own watch until the deadline kills them.
         if self.status_done_at is None:
             return False
+        if stopping() and self.killed:  # interrupted: the tree is dead, nobody waits for stragglers
+            return True
         quiet = time.monotonic() - max(self.status_done_at, self.killed_at) > STRAGGLER_WAIT
         return quiet and (not self._orphaned() or self.killed)
 
@@ -187,15 +191,17 @@ class _Follower:
         budget = self.sandbox.output_budget
         over = self.capture.total > budget or self.channel_bytes > 4 * budget
         now = time.monotonic()
-        if self.killed or not ((limit is not None and now >= limit) or over):
+        interrupted = stopping()
+        if self.killed or not ((limit is not None and now >= limit) or over or interrupted):
             return
         self.flooded = over
         self.killed, self.killed_at = True, now
         if self._orphaned():
             _kill_orphans(self.started)
         else:
-            # A hang gets its stacks dumped before the kill; a flood is killed at once.
-            _control(self.ctl_w, CONTROL_KILL if self.flooded or self.channel is None else CONTROL_DUMP)
+            # A hang gets its stacks dumped before the kill; a flood or an interrupt is killed at once.
+            quick = self.flooded or interrupted or self.channel is None
+            _control(self.ctl_w, CONTROL_KILL if quick else CONTROL_DUMP)
 
     def _read(self, fd: int) -> bool:
         """Take what ``fd`` has; False at its end."""
