@@ -69,17 +69,25 @@ class Hint(str):
     and ``when``, the failures it fits (``None``: a plain hint).
 
     In course.yml a hint is either a plain string or a mapping ``{text: ..., when: {message: REGEX,
-    test: GLOB}}``. ``grader hint`` shows every hint in order. A failure in a report gets the first
-    hint whose ``when`` matches it (``grading.diagnose.hint_for``), never a plain hint: a plain hint
-    says nothing about which mistake it is for, so it could point at the wrong one.
+    test: GLOB}, zh-CN: ...}`` (``zh-CN``: the hint in Chinese). ``grader hint`` shows every hint in
+    order. A failure in a report gets the first hint whose ``when`` matches it
+    (``grading.diagnose.hint_for``), never a plain hint: a plain hint says nothing about which
+    mistake it is for, so it could point at the wrong one.
     """
 
     when: When | None = None
+    translations: dict[str, str] = {}
+    """The hint in other languages: ``{"zh-CN": ...}`` from the mapping's ``zh-CN:`` key (``grader.i18n``)."""
 
-    def __new__(cls, text: str, when: When | None = None) -> Hint:
+    def __new__(cls, text: str, when: When | None = None, translations: dict[str, str] | None = None) -> Hint:
         hint = super().__new__(cls, text)
         hint.when = when
+        hint.translations = dict(translations or {})
         return hint
+
+    def in_language(self, lang: str) -> str:
+        """The hint in ``lang``: its translation, or the English when it has none."""
+        return self.translations.get(lang) or str(self)
 
     def fits(self, test_name: str, message: str) -> bool:
         return self.when is not None and self.when.matches(test_name, message)
@@ -102,9 +110,11 @@ class _HintSpec(_Frozen):
 
     text: Annotated[str, Field(min_length=1)]
     when: When | None = None
+    zh_cn: str = Field("", alias="zh-CN")
+    """The hint in Chinese (``grader --lang zh-CN``, a zh locale, ``grader release --lang zh-CN``)."""
 
-    def parts(self) -> tuple[str, When | None]:
-        return self.text, self.when
+    def parts(self) -> tuple[str, When | None, dict[str, str]]:
+        return self.text, self.when, ({"zh-CN": self.zh_cn} if self.zh_cn else {})
 
 
 class Exercise(_Frozen):

@@ -30,6 +30,10 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
              "seconds past a test's own timeout before the outer deadline kills its run (tests lower it)"),
     Variable("GRADER_IDLE_LIMIT", "60", "seconds a sandboxed run may go without any record before it is killed"),
     Variable("NO_COLOR", "", "any value: no colour in terminal output (https://no-color.org)"),
+    Variable("LC_ALL", "", "locale: the first of LC_ALL, LC_MESSAGES and LANG that is set chooses the student's "
+             "language (zh*: Chinese, anything else: English) unless --lang is given (grader.i18n)"),
+    Variable("LC_MESSAGES", "", "locale of messages (see LC_ALL)"),
+    Variable("LANG", "", "default locale (see LC_ALL)"),
 )}
 
 

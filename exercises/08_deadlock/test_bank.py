@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from bank import Account, acquire_both, dine, transfer
+from bank import Account, Room, User, acquire_both, dine, transfer
 
 
 class OrderLock:
@@ -163,3 +163,19 @@ class TestDine:
         assert cycle is None, f"forks are taken in a circular order {' -> '.join(cycle)}: a deadlock can happen"
         assert eaten == [3] * n
         assert not problems, problems[0]
+
+
+class TestRoomBroadcast:
+    def test_broadcast_and_leave_take_locks_in_one_order(self):
+        edges = set()
+        lobby, ann = Room("lobby"), User("ann")
+        lobby.lock, ann.lock = OrderLock("room", edges), OrderLock("user", edges)
+        lobby.join(ann)
+        lobby.broadcast("hi")
+        ann.leave_all()
+        lobby.broadcast("bye")
+        assert ann.inbox == [("lobby", "hi")] and lobby.members == [] and ann.rooms == []
+        assert not ({("room", "user"), ("user", "room")} <= edges), (
+            f"lock order edges {sorted(edges)}: broadcast takes room then user, leave_all user then room. "
+            "Two threads doing these at once can deadlock"
+        )

@@ -23,6 +23,9 @@ def validate(args: argparse.Namespace) -> int:
             course, Grader(course, jobs=args.jobs), topics, args.repeat, perturb=args.perturb, seed=args.seed,
             only=args.only, record_durations=args.record_durations, on_progress=on_progress)
     report = validation.report(verdicts, problems, args.repeat)
+    from grader.authoring import i18n_lint
+
+    report["notes"] = i18n_lint.problems_and_notes(course)[1]  # "not translated yet": never a problem
     outputs.emit(args.out, args.format, lambda _color: listing.render(report), lambda: json.dumps(report, indent=2) + "\n")
     return 0 if report["ok"] else 1
 

@@ -137,7 +137,9 @@ def lint(course: Course) -> list[str]:
                 problems.append(f"{topic.id}: mutant {path.name} has no 'Loses: <exercise>' line in its docstring")
             for name in set(loses) - names:
                 problems.append(f"{topic.id}: mutant {path.name} names unknown exercise {name!r}")
-    return problems
+    from grader.authoring import i18n_lint
+
+    return problems + i18n_lint.problems_and_notes(course)[0]  # the Chinese edition in step with the English
 
 
 def mutant_files(course: Course, topic: Topic) -> list[Path]:

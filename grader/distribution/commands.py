@@ -16,8 +16,9 @@ def release(args: argparse.Namespace) -> int:
     drifts = sync.check(course)
     if drifts:
         raise GraderError(f"{drifts[0].stub} {drifts[0].reason}; run `grader sync` first")
-    written = student_repo.build(course, args.out, force=args.force)
-    print(f"release: wrote {len(written)} files to {args.out}")
+    lang = getattr(args, "lang", None) or "en"
+    written = student_repo.build(course, args.out, force=args.force, lang=lang)
+    print(f"release: wrote {len(written)} files to {args.out}" + (f" ({lang})" if lang != "en" else ""))
     return 0
 
 

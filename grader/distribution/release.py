@@ -92,8 +92,9 @@ with `grader batch` over the cloned repositories, with the real hidden tests.
 """
 
 
-def build(course: Course, out: Path, force: bool = False) -> list[Path]:
-    """Write the student repository into ``out``; return every file written."""
+def build(course: Course, out: Path, force: bool = False, lang: str = "en") -> list[Path]:
+    """Write the student repository into ``out``; return every file written. ``lang`` other than ``en``:
+    the course's translations are applied (``release_i18n``)."""
     if out.exists() and any(out.iterdir()):
         if not force:
             raise GraderError(f"{out} is not empty (pass --force to replace it)")
@@ -127,4 +128,7 @@ def build(course: Course, out: Path, force: bool = False) -> list[Path]:
     put("README.md", student_readme(course))
     put(".gitignore", GITIGNORE)
     put(".github/workflows/classroom.yml", classroom_workflow(course))
+    from grader.distribution import release_i18n
+
+    written += [p for p in release_i18n.apply(course, out, lang) if p not in written]
     return written

@@ -7,6 +7,7 @@ from typing import Any
 
 def render(report: dict[str, Any]) -> str:
     lines = [f"PROBLEM  {problem}" for problem in report["problems"]]
+    lines += [f"NOTE     {note}" for note in report.get("notes", [])]
     for topic in report["topics"]:
         lines += _topic_lines(topic)
     lines.append("validate: " + ("all good" if report["ok"] else "problems found"))

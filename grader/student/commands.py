@@ -59,14 +59,19 @@ def hint(args: argparse.Namespace) -> int:
     course = load(args)
     topic, exercise = progress.find_exercise(course, args.exercise)
     hints, total = progress.next_hints(course, topic, exercise, show_all=args.all)
+    from grader.grading.localise import hint_text
+    from grader.i18n import language, tr
+
     if not hints:
         lesson = course.lesson(topic).relative_to(course.root).as_posix()
-        print(f"{topic.id}/{exercise.name} has no hints; the lesson is {lesson}")
+        print(tr("{exercise} has no hints; the lesson is {lesson}", exercise=f"{topic.id}/{exercise.name}",
+                 lesson=lesson))
         return 0
     for number, text in enumerate(hints, 1):
-        print(f"hint {number}/{total} for {topic.id}/{exercise.name}: {text}")
+        print(tr("hint {number}/{total} for {exercise}: {text}", number=number, total=total,
+                 exercise=f"{topic.id}/{exercise.name}", text=hint_text(text, language())))
     if len(hints) < total:
-        print(f"(run `grader hint {exercise.name}` again for a stronger hint)")
+        print(tr("(run `grader hint {name}` again for a stronger hint)", name=exercise.name))
     return 0
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from grader.course import Course, Exercise, Topic
 from grader.errors import GraderError
 from grader.fsutil import write_atomic
+from grader.i18n import tr
 from grader.result import GradeResult, Status
 
 
@@ -51,12 +52,14 @@ def find_exercise(course: Course, name: str) -> tuple[Topic, Exercise]:
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
-        raise GraderError(f"{name!r} is in several topics: " + ", ".join(f"{t.id}/{e.name}" for t, e in matches))
+        raise GraderError(tr("{name!r} is in several topics: {where}", name=name,
+                             where=", ".join(f"{t.id}/{e.name}" for t, e in matches)))
     known = [f"{t.id}/{e.name}" for t in course.topics for e in t.exercises] + \
             [e.name for t in course.topics for e in t.exercises]
     close = difflib.get_close_matches(name, known, n=3)
-    suggestion = f" (did you mean {' or '.join(close)}?)" if close else " (grader status lists them)"
-    raise GraderError(f"no exercise {name!r}{suggestion}")
+    suggestion = tr(" (did you mean {names}?)", names=tr(" or ").join(close)) if close else \
+        tr(" (grader status lists them)")
+    raise GraderError(tr("no exercise {name!r}{suggestion}", name=name, suggestion=suggestion))
 
 
 def next_hints(course: Course, topic: Topic, exercise: Exercise, show_all: bool = False) -> tuple[list[str], int]:

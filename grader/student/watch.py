@@ -6,6 +6,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from grader.i18n import tr
+
 CLEAR = "\033[2J\033[H"
 
 
@@ -15,14 +17,15 @@ def watch(paths: list[Path], run: Callable[[], str], *, clear: bool = True) -> i
 
     def show(reason: str) -> None:
         text = run()
-        sys.stdout.write((CLEAR if clear else "") + text + f"\n{reason} - watching for changes (Ctrl-C to stop)\n")
+        sys.stdout.write((CLEAR if clear else "") + text + "\n"
+                         + tr("{reason} - watching for changes (Ctrl-C to stop)", reason=reason) + "\n")
         sys.stdout.flush()
 
     try:
-        show("checked")
+        show(tr("checked"))
         for changes in watchfiles.watch(*paths, watch_filter=watchfiles.PythonFilter(), debounce=400, step=100):
             names = sorted({Path(p).name for _change, p in changes})
-            show(f"changed: {', '.join(names)}")
+            show(tr("changed: {names}", names=", ".join(names)))
     except KeyboardInterrupt:
-        sys.stdout.write("\nstopped watching\n")
+        sys.stdout.write("\n" + tr("stopped watching") + "\n")
     return 0

@@ -3,6 +3,7 @@
 * ``transfer``      move money between two accounts holding both locks, taken in one global order.
 * ``acquire_both``  take two locks with timeouts; on failure hold nothing and report False.
 * ``dine``          n philosopher threads share n forks and all finish their meals.
+* ``Room``          fix this program: a chat room whose broadcast can deadlock with a user leaving.
 
 ``Account`` is given. The tests replace locks with recording locks that note which locks each
 thread holds and in which order, so an inconsistent order is found without waiting for a hang.
@@ -115,3 +116,75 @@ def dine(forks: list, meals: int, eat) -> None:
     for thread in threads:
         thread.join()
     ### END SOLUTION
+
+
+class User:
+    """A chat user (given): ``inbox`` holds ``(room name, text)`` pairs, ``rooms`` the rooms joined.
+
+    Both lists are read and changed only while holding ``self.lock``.
+    """
+
+    def __init__(self, name):
+        self.name = name
+        self.lock = threading.Lock()
+        self.rooms = []
+        self.inbox = []
+
+    def deliver(self, room, text):
+        with self.lock:
+            self.inbox.append((room.name, text))
+
+    def leave_all(self):
+        """Leave every room this user is in."""
+        with self.lock:
+            for room in self.rooms:
+                room.remove(self)
+            self.rooms.clear()
+
+
+class Room:
+    """Fix this program: a chat room that many threads use at once.
+
+    * ``join(user)`` adds ``user`` to ``self.members`` and the room to ``user.rooms``;
+      ``remove(user)`` takes the user out of ``self.members``.
+    * ``broadcast(text)`` delivers ``(room name, text)`` to the inbox of every member, through
+      ``user.deliver``. A user who is a member for the whole broadcast gets the message exactly
+      once; one who has left before it starts does not get it.
+    * ``self.members`` is read and changed only while holding ``self.lock``, and a user's
+      ``inbox`` and ``rooms`` only while holding that user's lock.
+    * ``join``, ``remove``, ``broadcast`` and ``User.leave_all`` may run in any number of
+      threads at once, and no combination of them may ever deadlock.
+
+    As shipped, a thread broadcasting to a room and a thread whose user leaves that room can
+    hang each other forever. Find out why and fix it (in ``broadcast``, in ``User.leave_all``,
+    or both).
+    """
+
+    def __init__(self, name):
+        self.name = name
+        self.lock = threading.Lock()
+        self.members = []
+
+    def join(self, user):
+        with self.lock:
+            self.members.append(user)
+        with user.lock:
+            user.rooms.append(self)
+
+    def remove(self, user):
+        with self.lock:
+            if user in self.members:
+                self.members.remove(user)
+
+    def broadcast(self, text):
+        ### BEGIN STUB
+        # with self.lock:
+        #     for user in self.members:
+        #         user.deliver(self, text)
+        ### END STUB
+        ### BEGIN SOLUTION
+        with self.lock:
+            members = list(self.members)
+        for user in members:  # call out with no lock held: user.deliver takes the user's lock
+            user.deliver(self, text)
+        ### END SOLUTION

@@ -475,3 +475,168 @@ class TestDine:
             f"dine() returned after {box['done_at_return']} of {3 * meals} meals: join every philosopher thread, "
             "without a timeout (meals may take any length of time)"
         )
+
+
+class Guarded(list):
+    """A list that notes every use made without holding its owner's lock (``owner`` is a RecordingLock)."""
+
+    def __init__(self, items, owner, what, misuse):
+        super().__init__(items)
+        self._owner, self._what, self._misuse = owner, what, misuse
+
+    def _check(self, op):
+        if not self._owner.held_by_me():
+            self._misuse.append(f"{self._what}.{op} without holding {self._owner.name}")
+
+    def __iter__(self):
+        self._check("__iter__")
+        return super().__iter__()
+
+    def __len__(self):
+        self._check("__len__")
+        return super().__len__()
+
+    def __contains__(self, item):
+        self._check("__contains__")
+        return super().__contains__(item)
+
+    def __getitem__(self, index):
+        self._check("__getitem__")
+        return super().__getitem__(index)
+
+    def copy(self):
+        self._check("copy")
+        return list(super().__iter__())
+
+    def append(self, item):
+        self._check("append")
+        super().append(item)
+
+    def remove(self, item):
+        self._check("remove")
+        super().remove(item)
+
+    def clear(self):
+        self._check("clear")
+        super().clear()
+
+
+class Chat:
+    """The student's Room and User objects, with RecordingLocks on one graph and guarded lists."""
+
+    def __init__(self, bank, rooms, users):
+        self.graph = LockGraph()
+        self.misuse: list[str] = []
+        self.rooms = {name: bank.Room(name) for name in rooms}
+        self.users = {name: bank.User(name) for name in users}
+        for kind, objects in (("room", self.rooms), ("user", self.users)):
+            for name, obj in objects.items():
+                assert hasattr(obj, "lock"), f"{kind} {name!r} has no .lock: keep the lock the program ships with"
+                obj.lock = RecordingLock(f"{kind} {name}.lock", self.graph, wait_limit=LOCK_WAIT)
+        for name, room in self.rooms.items():
+            room.members = Guarded(room.members, room.lock, f"room {name}.members", self.misuse)
+        for name, user in self.users.items():
+            user.rooms = Guarded(user.rooms, user.lock, f"user {name}.rooms", self.misuse)
+            user.inbox = Guarded(user.inbox, user.lock, f"user {name}.inbox", self.misuse)
+
+    def inbox(self, user):
+        return list(list.__iter__(self.users[user].inbox))
+
+    def members(self, room):
+        return sorted(u.name for u in list.__iter__(self.rooms[room].members))
+
+    def assert_sound(self):
+        cycle = self.graph.describe_cycle()
+        assert cycle is None, (
+            f"{cycle} Here: broadcast holds a room's lock while user.deliver takes the user's lock, and "
+            "leave_all holds the user's lock while room.remove takes the room's. Do not call out to the "
+            "other object while holding your own lock (copy what you need, release, then call)"
+        )
+        assert not self.misuse, f"{self.misuse[0]}: the docstring says who guards each list"
+
+
+def chat_scenario(bank):
+    """join, broadcast, leave_all, broadcast, in one thread: delivery right, no lock-order cycle, lists guarded."""
+    chat = Chat(bank, ["lobby", "dev"], ["ann", "bob", "cy"])
+    lobby, dev = chat.rooms["lobby"], chat.rooms["dev"]
+    for name in ("ann", "bob", "cy"):
+        call_with_timeout(lobby.join, chat.users[name], timeout=CALL_LIMIT)
+    call_with_timeout(dev.join, chat.users["bob"], timeout=CALL_LIMIT)
+    call_with_timeout(lobby.broadcast, "hi", timeout=CALL_LIMIT)
+    call_with_timeout(dev.broadcast, "build", timeout=CALL_LIMIT)
+    call_with_timeout(chat.users["bob"].leave_all, timeout=CALL_LIMIT)
+    call_with_timeout(lobby.broadcast, "bye", timeout=CALL_LIMIT)
+    chat.assert_sound()
+    assert chat.inbox("ann") == [("lobby", "hi"), ("lobby", "bye")], f"ann's inbox is {chat.inbox('ann')}"
+    assert chat.inbox("bob") == [("lobby", "hi"), ("dev", "build")], (
+        f"bob's inbox is {chat.inbox('bob')}: he should get 'hi' and 'build', and not 'bye' after leaving"
+    )
+    assert chat.members("lobby") == ["ann", "cy"] and chat.members("dev") == [], (
+        f"after bob.leave_all(): lobby has {chat.members('lobby')}, dev has {chat.members('dev')}"
+    )
+    assert list(list.__iter__(chat.users["bob"].rooms)) == [], "leave_all() must empty user.rooms"
+    return chat
+
+
+class TestRoomBroadcast:
+    """Every test first runs chat_scenario, which the shipped program fails (a lock-order cycle)."""
+
+    def test_delivers_without_a_lock_order_cycle(self, bank):
+        chat_scenario(bank)
+
+    def test_broadcasts_and_leaves_in_many_threads_finish(self, bank):
+        chat_scenario(bank)
+        users = [f"u{i}" for i in range(6)]
+        chat = Chat(bank, ["a", "b"], users)
+        for room in chat.rooms.values():
+            for name in users:
+                room.join(chat.users[name])
+        errors: list[BaseException] = []
+        gate = threading.Barrier(8)
+
+        def run(fn, *args):
+            try:
+                gate.wait(5)
+                for _ in range(30):
+                    fn(*args)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        def churn(name):
+            user = chat.users[name]
+            user.leave_all()
+            for room in chat.rooms.values():
+                room.join(user)
+
+        threads = [threading.Thread(target=run, args=(chat.rooms[r].broadcast, "x"), daemon=True) for r in ("a", "b")]
+        threads += [threading.Thread(target=run, args=(churn, name), daemon=True) for name in users]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(CALL_LIMIT)
+        assert not any(t.is_alive() for t in threads), "broadcasts and leaves in 8 threads did not finish: a deadlock"
+        assert not errors, f"a thread failed: {errors[0]!r}"
+        chat.assert_sound()
+        for name in users:
+            assert chat.inbox(name).count(("a", "x")) <= 30 and chat.members("a").count(name) == 1
+
+    def test_waits_for_a_busy_member_instead_of_skipping_it(self, bank):
+        chat_scenario(bank)
+        chat = Chat(bank, ["lobby"], ["ann", "bob"])
+        lobby = chat.rooms["lobby"]
+        lobby.join(chat.users["ann"])
+        lobby.join(chat.users["bob"])
+        busy = chat.users["bob"].lock
+        busy.acquire()  # another thread is using bob's inbox for a while
+        try:
+            sender = threading.Thread(target=lobby.broadcast, args=("news",), daemon=True)
+            sender.start()
+            sender.join(1.0)  # a correct broadcast cannot finish while bob's lock is held
+        finally:
+            busy.release()
+        sender.join(CALL_LIMIT)
+        assert not sender.is_alive(), "broadcast() did not finish after bob's lock was released"
+        assert chat.inbox("bob") == [("lobby", "news")] and chat.inbox("ann") == [("lobby", "news")], (
+            f"inboxes after broadcast('news'): ann {chat.inbox('ann')}, bob {chat.inbox('bob')}; a member whose "
+            "lock is busy must get the message once it is free, not be skipped"
+        )
