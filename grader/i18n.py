@@ -182,6 +182,27 @@ CATALOGUE: dict[str, dict[str, str]] = {CHINESE: {
     "ERROR": "出错",
     "TIMEOUT": "超时",
     "running...": "正在运行……",
+    "could not run: {message}": "无法运行：{message}",
+    "no visible tests": "没有可见测试",
+    "{passed}/{total} visible tests pass": "{passed}/{total} 个可见测试通过",
+    "error:": "出错：",
+    "todo": "待完成",
+    "error": "出错",
+    "timeout": "超时",
+    "hint": "提示",
+    "All visible tests pass. Commit and push: the hidden tests grade your work.":
+        "所有可见测试都通过了。提交并推送（commit、push）：隐藏测试会给你的作业评分。",
+    "Start with {topic}: read {lesson}, then fill in {module}.": "从 {topic} 开始：先读 {lesson}，再完成 {module}。",
+    "The visible tests give no points: they show what works. The hidden tests grade your push.":
+        "可见测试不计分：它们告诉你哪些部分已经能用。你推送之后，隐藏测试才会评分。",
+    "Next: `grader check {topic}` shows its failures with hints (`grader check -v`: every topic's).":
+        "下一步：`grader check {topic}` 会列出它的失败和提示（`grader check -v`：列出所有主题的）。",
+    "Also: `grader watch {topic}` re-checks on every save; `grader hint <exercise>` gives a hint; "
+    "`grader status` shows your progress.":
+        "另外：`grader watch {topic}` 在每次保存时重新检查；`grader hint <练习名>` 给出提示；"
+        "`grader status` 显示你的进度。",
+    "checking {topic} ({started}/{total})...": "正在检查 {topic}（{started}/{total}）……",
+    "checking {total} topic(s)...": "正在检查 {total} 个主题……",
     "checked": "已检查",
     "changed: {names}": "已修改：{names}",
     "{reason} - watching for changes (Ctrl-C to stop)": "{reason}——正在监视文件改动（按 Ctrl-C 停止）",
