@@ -201,6 +201,9 @@ def _author_commands(sub: _Commands) -> None:
     release = sub.add_parser("release", help="build the student repository (no solutions, no hidden tests)")
     release.add_argument("out", type=Path, help="folder to write the student repository into")
     release.add_argument("--force", action="store_true", help="replace the folder's contents if it is not empty")
+    release.add_argument("--lang", choices=("en", "zh-CN"), default=argparse.SUPPRESS,
+                         help="the release's language: zh-CN ships the Chinese lessons, hints, docstrings and "
+                              "messages where translations exist (same as the global --lang)")
 
     nbgrader = sub.add_parser("nbgrader", help="build an nbgrader course folder: one assignment per topic")
     nbgrader.add_argument("out", type=Path, help="folder for nbgrader_config.py and source/")

@@ -54,6 +54,11 @@ def tr(english: str, /, **fields: object) -> str:
     return template.format(**fields) if fields else template
 
 
+def lesson_name(folder: Path) -> str:
+    """The lesson file to point a student at: ``README.zh-CN.md`` in Chinese when the topic has one."""
+    return "README.zh-CN.md" if language() == CHINESE and (folder / "README.zh-CN.md").is_file() else "README.md"
+
+
 def pick(texts: Mapping[str, str]) -> str:
     """The current language's text from ``{"en": ..., "zh-CN": ...}``; English when there is none."""
     return texts.get(language()) or texts.get(ENGLISH, "")
