@@ -33,12 +33,13 @@ def clone(tmp_path):
 def test_check_edit_check_status(clone):
     first = run_grader("check", cwd=clone)
     assert first.returncode == 0
-    assert "Total: 0/9" in first.stdout
-    assert "hint: Return 2 * x." in first.stdout
-    assert first.stdout.count("FAILED   01_basics") == 3, "one failure shown per exercise"
+    assert "01_basics 0/4 visible tests pass" in first.stdout and "Total" not in first.stdout
+    verbose = run_grader("check", "-v", cwd=clone)
+    assert verbose.stdout.count("failed test_basics.py::") == 3, "one failure shown per exercise"
     shutil.copy(MINI / "solutions/02_other/other.py", clone / "exercises/02_other/other.py")
     second = run_grader("check", "02_other", cwd=clone)
-    assert "Total: 2/2" in second.stdout and "FAILED" not in second.stdout
+    assert "02_other 1/1 visible tests pass" in second.stdout and "failed" not in second.stdout
+    assert "All visible tests pass" in second.stdout
     status = run_grader("status", cwd=clone)
     assert status.returncode == 0
     assert "course: 1/4 exercises done (25%)" in status.stdout
@@ -81,15 +82,17 @@ def test_watch_rechecks_on_save_and_stops_cleanly_on_ctrl_c(tmp_path):
                 except OSError:
                     break
 
+    read_until(b"running...")
+    assert b"watching for changes" not in seen, "running... is said at once, before the run ends"
     read_until(b"watching for changes")
     assert b"\x1b[2J" in seen, "the screen is cleared between runs"
-    assert b"0/2" in seen
+    assert b"0/1 visible tests pass" in seen
     seen = b""
     time.sleep(0.5)
     shutil.copy(MINI / "solutions/02_other/other.py", course / "exercises/02_other/other.py")
     read_until(b"changed: other.py")
     read_until(b"watching for changes")
-    assert b"2/2" in seen
+    assert b"1/1 visible tests pass" in seen
     os.write(fd, b"\x03")
     read_until(b"stopped watching")
     _, status = os.waitpid(pid, 0)

@@ -3,7 +3,8 @@
 The release holds the lessons, the stubs and the visible tests, a course.yml without hidden-test
 locations, the grader package (so ``grader check`` works offline) with a student pyproject, a
 student README and the GitHub Actions workflow. It never holds solutions, hidden tests, mutants
-or red-team files: everything is copied from an allow-list, not filtered from a copy.
+or red-team files: everything is copied from an allow-list, not filtered from a copy. A marker file
+(``grader.student.repository.MARKER``) tells the grader it runs in a student's copy.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ import yaml
 import grader
 from grader import __version__
 from grader.course import Course
+from grader.distribution.readme import student_readme
 from grader.distribution.workflow import classroom_workflow
 from grader.errors import GraderError
+from grader.student.repository import MARKER, MARKER_TEXT
 
 STUDENT_PYPROJECT = f"""[build-system]
 requires = ["hatchling>=1.18"]
@@ -57,41 +60,6 @@ def student_course(course: Course) -> str:
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
 
 
-def student_readme(course: Course) -> str:
-    rows = "\n".join(f"| `{t.id}` | {t.title} |" for t in course.topics)
-    return f"""# {course.title}
-
-```bash
-python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/grader check
-```
-
-That installs the course's `grader` command and checks every exercise against its visible tests
-(all fail at first: the modules are stubs).
-
-## How to work
-
-1. Open `exercises/NN_topic/README.md`: the lesson, then the tasks.
-2. Fill in `exercises/NN_topic/<module>.py` wherever it says `# YOUR CODE HERE`.
-3. Run `grader check NN_topic` (or plain `python -m pytest exercises/NN_topic`). Each failure comes
-   with a hint from the course.
-4. Commit and push. The workflow in `.github/workflows/classroom.yml` grades your work with the
-   course's hidden tests, which check more than the visible ones: every multiprocessing start
-   method (fork, spawn, forkserver), lock order, Pool close/join order, daemon behaviour at exit.
-
-| topic | |
-|---|---|
-{rows}
-
-## About the grading workflow
-
-The workflow checks out the grader and the hidden tests from a repository your instructor
-controls, using a read-only token stored as a secret, then grades your `exercises/` folder. You
-have write access to this repository, so you could edit the workflow: it would change what *this*
-repository's checks show, not your grade. Instructors grade the official submission themselves
-with `grader batch` over the cloned repositories, with the real hidden tests.
-"""
-
-
 def build(course: Course, out: Path, force: bool = False, lang: str = "en") -> list[Path]:
     """Write the student repository into ``out``; return every file written. ``lang`` other than ``en``:
     the course's translations are applied (``release_i18n``)."""
@@ -127,6 +95,7 @@ def build(course: Course, out: Path, force: bool = False, lang: str = "en") -> l
     put("pyproject.toml", STUDENT_PYPROJECT)
     put("README.md", student_readme(course))
     put(".gitignore", GITIGNORE)
+    put(MARKER, MARKER_TEXT)  # the instructor's commands refuse to run here (grader.student.repository)
     put(".github/workflows/classroom.yml", classroom_workflow(course))
     from grader.distribution import release_i18n
 

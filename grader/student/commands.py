@@ -3,27 +3,38 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader import settings
 from grader.errors import GraderError
 from grader.grading.commands import load
 from grader.report import outputs
 
+if TYPE_CHECKING:
+    from grader.course import Course
+    from grader.result import GradeResult
+
 
 def check(args: argparse.Namespace) -> int:
-    from grader.grading.grader import Grader
     from grader.grading.steps import Suite
     from grader.report.formats import render
     from grader.student import progress
+    from grader.student.running import ProgressGrader, topic_progress
 
     course = load(args)
     topics = [args.topic] if args.topic else None
-    course.select(topics)
-    result = Grader(course, jobs=args.jobs).grade(args.path or course.exercises_dir, topics, Suite.VISIBLE)
+    selected = course.select(topics)
+    folder = args.path or course.exercises_dir
+    with topic_progress(len(selected)) as on_start:  # "checking 01_processes (1/15)..." at once
+        grader = ProgressGrader(course, on_start, jobs=args.jobs)
+        result = grader.grade(folder, topics, Suite.VISIBLE)
     if args.path is None:
         progress.record_check(course, result)
-    outputs.emit(args.out, args.format, lambda color: render(result, "table", color=color, compact=True),
+    detailed = bool(args.topic) or args.verbose
+    outputs.emit(args.out, args.format, lambda color: _summary(course, folder, result, detailed, color),
                  lambda: render(result, args.format))
     return 0
 
@@ -31,7 +42,6 @@ def check(args: argparse.Namespace) -> int:
 def watch(args: argparse.Namespace) -> int:
     from grader.grading.grader import Grader
     from grader.grading.steps import Suite
-    from grader.report.formats import render
     from grader.student import progress
     from grader.student.watch import watch as watch_paths
 
@@ -48,9 +58,27 @@ def watch(args: argparse.Namespace) -> int:
         result = grader.grade(folder, topics, Suite.VISIBLE)
         if args.path is None:
             progress.record_check(course, result)
-        return render(result, "table", color=color, compact=True)
+        return _summary(course, folder, result, bool(args.topic), color)
 
     return watch_paths(paths, run, clear=sys.stdout.isatty())
+
+
+def _summary(course: Course, folder: Path, result: GradeResult, detailed: bool, color: bool) -> str:
+    """The check's report at the terminal's width, naming files as the student sees them."""
+    from grader.report.check_summary import Place, render
+
+    def shown(path: Path) -> str:
+        try:
+            return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    from grader.i18n import lesson_name
+
+    places = {t.id: Place(shown(folder / t.folder / lesson_name(folder / t.folder)), shown(folder / t.folder / t.module_file))
+              for t in course.topics}
+    width = shutil.get_terminal_size().columns
+    return render(result, places, detailed=detailed, color=color, width=width)
 
 
 def hint(args: argparse.Namespace) -> int:

@@ -16,6 +16,9 @@ def watch(paths: list[Path], run: Callable[[], str], *, clear: bool = True) -> i
     import watchfiles
 
     def show(reason: str) -> None:
+        # Said at once: a run takes from seconds to a minute, and a silent screen looks stuck.
+        sys.stdout.write((CLEAR if clear else "") + tr("running...") + "\n")
+        sys.stdout.flush()
         text = run()
         sys.stdout.write((CLEAR if clear else "") + text + "\n"
                          + tr("{reason} - watching for changes (Ctrl-C to stop)", reason=reason) + "\n")
