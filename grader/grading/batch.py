@@ -28,7 +28,7 @@ from pathlib import Path
 from grader.course import Topic
 from grader.errors import GraderError
 from grader.fsutil import write_atomic
-from grader.grading import scheduler
+from grader.grading import freshness, scheduler
 from grader.grading.grader import Grader
 from grader.grading.intake import submission_root
 from grader.grading.scoring import topic_points
@@ -194,6 +194,8 @@ class Batch:
         self.grader = grader
         self.out = out
         self.topics = topics or list(grader.course.topics)
+        self.basis = freshness.current(grader.course, self.topics)
+        """What this batch grades against; written into every result (``graded_against``)."""
         self.on_event: Event = on_event or (lambda *_: None)
         self.done = 0
         self.total = 0
@@ -201,10 +203,17 @@ class Batch:
         """Students whose result could not be written at all, with why."""
         self._lock = threading.Lock()
 
-    def run(self, students: list[Student], force: bool = False) -> list[str]:
-        """Grade the students that have no result yet (all with ``force``); return the names graded."""
+    def plan(self, students: list[Student], force: bool = False) -> dict[str, str]:
+        """The students to grade, by name, with why: ``new`` (no result yet), ``forced``, or why
+        their stored result no longer stands (``grader.grading.freshness``). The rest are kept."""
+        why = {s.name: "forced" if force else freshness.stale(result_path(self.out, s.stem), self.basis)
+               for s in students}
+        return {name: reason for name, reason in why.items() if reason}
+
+    def run(self, students: list[Student]) -> list[str]:
+        """Grade ``students`` (``plan`` says which); return the names graded."""
         self.out.mkdir(parents=True, exist_ok=True)
-        todo = [s for s in students if force or not result_path(self.out, s.stem).exists()]
+        todo = list(students)
         self.total, self.done = len(todo), 0
         graded: list[str] = []
         with tempfile.TemporaryDirectory(prefix="grader-batch-") as tmp:
@@ -294,7 +303,7 @@ class Batch:
         self._notify("done", student, self.done, self.total)
 
     def _write(self, student: Student, result: GradeResult) -> None:
-        document = {"student": student.name, **json_result.as_dict(result)}
+        document = freshness.document(result, self.basis, student=student.name)
         write_atomic(result_path(self.out, student.stem), json.dumps(document, indent=2) + "\n")
 
 
@@ -304,9 +313,11 @@ def _one_line(exc: BaseException) -> str:
     return safe.one_line(text, 300)
 
 
-def load_results(folders: list[Path]) -> dict[str, GradeResult]:
-    """Every ``<student>.json`` in ``folders``; the same student twice with different results is an error."""
+def load_results(folders: list[Path], allow_mixed: bool = True) -> dict[str, GradeResult]:
+    """Every ``<student>.json`` in ``folders``; the same student twice with different results is an
+    error, and so (unless ``allow_mixed``) are results graded against different records."""
     found: dict[str, tuple[Path, GradeResult, str]] = {}
+    bases: dict[freshness.Basis | None, Path] = {}
     for folder in folders:
         if not folder.is_dir():
             raise GraderError(f"{folder}: not a folder of batch results")
@@ -323,4 +334,13 @@ def load_results(folders: list[Path]) -> dict[str, GradeResult]:
             if name in found and found[name][2] != text:
                 raise GraderError(f"{name} has different results in {found[name][0]} and {path}")
             found[name] = (path, result, text)
+            bases.setdefault(freshness.Basis.from_document(data), path)
+    if not allow_mixed and len(bases) > 1:
+        (first, one), (second, other) = list(bases.items())[:2]
+        raise GraderError(f"results graded against different courses: {one} ({_basis(first)}) and {other} "
+                          f"({_basis(second)}); regrade them, or pass --allow-mixed to merge them anyway")
     return {name: entry[1] for name, entry in found.items()}
+
+
+def _basis(basis: freshness.Basis | None) -> str:
+    return basis.short() if basis else "no record of what it was graded against"
