@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -45,9 +46,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         shed_secrets()
     parser = build_parser()
     args = parser.parse_args(argv)
+    from grader import i18n
+
+    i18n.set_language(args.lang)
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
+    previous = _interrupt_on_signals()
     try:
         from grader.student.repository import refuse_instructor_command
 
@@ -62,9 +67,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"grader: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("grader: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: every sandbox was killed (grading.scheduler)
+        summary = getattr(exc, "summary", "")
+        print("grader: interrupted" + (f": {summary}" if summary else ""), file=sys.stderr)
         return 130
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _interrupt_on_signals() -> dict[int, signal._HANDLER]:
+    """SIGTERM (a cancelled CI job, ``kill``) interrupts like Ctrl-C; a second signal while the
+    first one stops the sandboxes (a fraction of a second) is ignored, so that the summary of what
+    was graded gets printed. Returns the handlers replaced (none off the main thread)."""
+    from grader.sandbox.base import stopping
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        if not stopping():
+            raise KeyboardInterrupt
+
+    previous: dict[int, signal._HANDLER] = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signum == signal.SIGINT and signal.getsignal(signum) is not signal.default_int_handler:
+            continue  # SIGINT ignored (a background job): keep it so
+        try:
+            previous[signum] = signal.signal(signum, interrupt)
+        except ValueError:  # not the main thread (an embedding caller): leave signals alone
+            break
+    return previous
 
 
 class _Parser(argparse.ArgumentParser):
@@ -85,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--course", type=Path, default=None,
                         help="path to course.yml (default: the nearest course.yml in this folder or above)")
+    parser.add_argument("--lang", choices=("en", "zh-CN"), default=None,
+                        help="language of hints, messages and `release` (default: from LC_ALL, LC_MESSAGES or "
+                             "LANG: zh* is zh-CN, anything else en)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     _grading_commands(sub)
     _student_commands(sub)
@@ -120,6 +153,9 @@ def _grading_commands(sub: _Commands) -> None:
     merge = sub.add_parser("merge", help="join batch or shard outputs into one gradebook")
     merge.add_argument("folders", type=Path, nargs="+", help="batch output folders")
     merge.add_argument("--out", type=Path, required=True, help="folder for the merged results and reports")
+    merge.add_argument("--allow-mixed", action="store_true",
+                       help="merge results graded against different course.yml, hidden tests, topics or grader "
+                            "versions (refused by default, exit 2)")
 
     gradescope = sub.add_parser("gradescope", help="build a Gradescope autograder zip that runs this grader")
     gradescope.add_argument("zip", type=Path, help="the zip to write, e.g. autograder.zip")
@@ -168,6 +204,9 @@ def _author_commands(sub: _Commands) -> None:
     release = sub.add_parser("release", help="build the student repository (no solutions, no hidden tests)")
     release.add_argument("out", type=Path, help="folder to write the student repository into")
     release.add_argument("--force", action="store_true", help="replace the folder's contents if it is not empty")
+    release.add_argument("--lang", choices=("en", "zh-CN"), default=argparse.SUPPRESS,
+                         help="the release's language: zh-CN ships the Chinese lessons, hints, docstrings and "
+                              "messages where translations exist (same as the global --lang)")
 
     nbgrader = sub.add_parser("nbgrader", help="build an nbgrader course folder: one assignment per topic")
     nbgrader.add_argument("out", type=Path, help="folder for nbgrader_config.py and source/")
