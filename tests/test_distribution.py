@@ -152,6 +152,12 @@ def test_nbgrader_generates_and_autogrades_with_the_expected_scores(tmp_path, mo
 
     alice = _autograde(api, assignment, "alice")
     assert alice["score"] == alice["max_score"] == 7
+    graded = json.loads((out / "autograded" / "alice" / assignment / f"{assignment}.ipynb").read_text())
+    results = [o for c in graded["cells"] if c["metadata"].get("nbgrader", {}).get("grade")
+               for o in c["outputs"] if o["output_type"] == "execute_result"]
+    shown = [{kind: "".join(text) for kind, text in r["data"].items()} for r in results]  # lines in the file
+    assert [s["text/plain"] for s in shown] == ["3.0", "2.0", "2.0"], "nbgrader reads the number"
+    assert "add: 3 / 3 points" in shown[0]["text/html"], "people read a sentence, not Out: 3.0"
     bob = _autograde(api, assignment, "bob")
     assert bob["score"] == 0
     carol = _autograde(api, assignment, "carol")

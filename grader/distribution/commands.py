@@ -36,6 +36,7 @@ def gradescope(args: argparse.Namespace) -> int:
     from grader.distribution import gradescope as autograder
 
     course = load(args)
-    files = autograder.build(course, args.zip)
-    print(f"gradescope: wrote {args.zip} ({files} files); upload it as the autograder of a programming assignment")
+    files = autograder.build(course, args.zip, visibility=args.visibility)
+    print(f"gradescope: wrote {args.zip} ({files} files, test visibility {args.visibility}); upload it as the "
+          "autograder of a programming assignment")
     return 0

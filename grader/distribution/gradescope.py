@@ -1,7 +1,7 @@
 """Build a Gradescope autograder zip that installs this grader and runs it on the submission.
 
 Gradescope unpacks the zip into ``/autograder/source``, runs ``setup.sh`` once when the image is
-built, and ``run_autograder`` for each submission (student files in ``/autograder/submission``,
+built (installing Python and bubblewrap), and ``run_autograder`` for each submission (student files in ``/autograder/submission``,
 results expected in ``/autograder/results/results.json``). The zip carries the grader's source,
 course.yml and the hidden tests; never solutions, mutants or red-team files.
 """
@@ -21,6 +21,10 @@ SETUP_SH = """#!/usr/bin/env bash
 set -euo pipefail
 apt-get update -q
 apt-get install -y -q python3 python3-venv python3-pip
+# The Linux sandbox tier (SECURITY.md). Without bubblewrap the grader uses the portable tier and says so.
+if ! apt-get install -y -q bubblewrap; then
+    echo "setup.sh: bubblewrap could not be installed; the grader will use its portable sandbox tier" >&2
+fi
 python3 -m venv /autograder/venv
 /autograder/venv/bin/pip install -q /autograder/source
 """
@@ -31,8 +35,8 @@ set -uo pipefail
 mkdir -p /autograder/results
 cd /autograder/source
 if ! /autograder/venv/bin/grader grade /autograder/submission --format gradescope \\
-        --visibility "${GRADER_VISIBILITY:-after_due_date}" --out /autograder/results/results.json; then
-    printf '{"score": 0, "output": "The grader could not run; please tell your instructor.", "tests": []}\\n' \\
+        --visibility "${{GRADER_VISIBILITY:-{visibility}}}" --out /autograder/results/results.json; then
+    printf '{{"score": 0, "output": "The grader could not run; please tell your instructor.", "tests": []}}\\n' \\
         > /autograder/results/results.json
 fi
 """
@@ -58,12 +62,13 @@ def _files(course: Course) -> dict[str, Path]:
     return files
 
 
-def build(course: Course, out: Path) -> int:
-    """Write the zip; return how many files it holds."""
+def build(course: Course, out: Path, visibility: str = "after_due_date") -> int:
+    """Write the zip (tests shown to students per ``visibility``); return how many files it holds."""
     files = _files(course)
     out.parent.mkdir(parents=True, exist_ok=True)
+    run = RUN_AUTOGRADER.format(visibility=visibility)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):
+        for name, text in (("setup.sh", SETUP_SH), ("run_autograder", run)):
             info = zipfile.ZipInfo(name)
             info.external_attr = (stat.S_IFREG | 0o755) << 16
             zf.writestr(info, text)

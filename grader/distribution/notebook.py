@@ -4,13 +4,15 @@ Student code never runs in the kernel: the solution cell only writes ``<module>.
 ``%%writefile``, and this function grades that file with the grader in a subprocess (the sandbox,
 per-test timeouts, whole-tree kill). So multiprocessing under spawn, gevent patching and hangs
 cannot break the kernel. The topic is graded once; later grade cells read the cached result.
-The value returned is the cell's partial credit, never above its points, and nothing is written
-to stderr (nbgrader scores a cell that writes to stderr as 0).
+The value returned is the cell's partial credit, never above its points, shown to people as a
+sentence ("add: 2 / 3 points", ``Points``); nothing is written to stderr (nbgrader scores a cell
+that writes to stderr as 0).
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import subprocess
@@ -38,17 +40,33 @@ def _grade(topic: str, course: str, folder: Path) -> dict:
     return result
 
 
-def exercise_score(topic: str, exercise: str, points: float, folder: str | Path = ".") -> float:
+class Points(float):
+    """A grade cell's value: a number to nbgrader, a readable line to people.
+
+    nbgrader reads partial credit from the ``text/plain`` of the cell's result, so that stays the
+    bare number; Jupyter and nbgrader's feedback show the richer ``text/html``, a sentence.
+    """
+
+    line: str = ""
+
+    def __new__(cls, value: float, line: str) -> Points:
+        points = super().__new__(cls, value)
+        points.line = line
+        return points
+
+    def _repr_html_(self) -> str:
+        return f"<pre>{html.escape(self.line)}</pre>"
+
+
+def exercise_score(topic: str, exercise: str, points: float, folder: str | Path = ".") -> Points:
     """Points earned by ``exercise`` of ``topic`` for the module in ``folder`` (the notebook's folder)."""
     course = settings.env("GRADER_COURSE")
     if not course:
-        print(f"{exercise}: the hidden tests run when your instructor grades this notebook; "
-              "run `grader check` to try the visible tests now.")
-        return 0.0
+        return Points(0.0, f"{exercise}: the hidden tests run when your instructor grades this notebook. To check "
+                           "that your code runs, use Kernel > Restart & Run All (or nbgrader's Validate button).")
     result = _grade(topic, course, Path(folder).resolve())
     if "error" in result:
-        print(f"{exercise}: could not be graded: {result['error']}")
-        return 0.0
+        return Points(0.0, f"{exercise}: could not be graded: {result['error']}")
     tests = [t for topic_result in result["topics"] for t in topic_result["tests"] if t["exercise"] == exercise]
     earned = min(float(points), sum(t["score"] for t in tests))
     for topic_result in result["topics"]:
@@ -60,5 +78,4 @@ def exercise_score(topic: str, exercise: str, points: float, folder: str | Path 
             print(f"{test['status'].upper()} {test['id']}: {first}")
             if test["hint"]:
                 print(f"  hint: {test['hint']}")
-    print(f"{exercise}: {earned:g} / {points:g} points")
-    return round(earned, 6)
+    return Points(round(earned, 6), f"{exercise}: {earned:g} / {points:g} points")
