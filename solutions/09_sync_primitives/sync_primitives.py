@@ -5,6 +5,7 @@
 * ``SlotPool``      at most ``size`` holders at once, on a BoundedSemaphore.
 * ``lockstep``      n threads run ``rounds`` rounds, and nobody starts a round before all finished
                     the previous one (a Barrier).
+* ``Latch``         fix this program: a count-down latch whose waiters wake too early, or never.
 
 Every wait here is a blocking wait on a primitive (never a sleep loop), and every wait that
 the spec gives a timeout honours it.
@@ -187,3 +188,50 @@ def lockstep(n: int, rounds: int, step) -> None:
     if errors:
         raise errors[0]
     ### END SOLUTION
+
+
+class Latch:
+    """Fix this program: a count-down latch on a ``threading.Condition``.
+
+    * ``Latch(count)``: the count starts at ``count``; ``self.cond`` guards it.
+    * ``count_down()``: lower the count by one (never below 0); any thread may call it.
+    * ``wait(timeout=None)``: block until the count is 0 and return True; if ``timeout`` seconds
+      pass first, return False. Once the count is 0, ``wait`` returns True at once.
+
+    When the count reaches 0, EVERY thread waiting in ``wait`` wakes up and returns True; no
+    waiter returns before that unless its own timeout has run out (a wake-up that finds the
+    count still above 0, whatever woke it, is not a reason to return).
+
+    As shipped, some waiters never wake and others return False too early. Fix it.
+    """
+
+    def __init__(self, count):
+        self.count = count
+        self.cond = threading.Condition()
+
+    def count_down(self):
+        ### BEGIN STUB
+        # with self.cond:
+        #     if self.count > 0:
+        #         self.count -= 1
+        #     self.cond.notify()
+        ### END STUB
+        ### BEGIN SOLUTION
+        with self.cond:
+            if self.count > 0:
+                self.count -= 1
+            if self.count == 0:
+                self.cond.notify_all()
+        ### END SOLUTION
+
+    def wait(self, timeout=None):
+        ### BEGIN STUB
+        # with self.cond:
+        #     if self.count > 0:
+        #         self.cond.wait(timeout)
+        #     return self.count == 0
+        ### END STUB
+        ### BEGIN SOLUTION
+        with self.cond:
+            return self.cond.wait_for(lambda: self.count == 0, timeout)
+        ### END SOLUTION

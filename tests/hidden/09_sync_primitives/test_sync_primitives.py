@@ -648,3 +648,104 @@ class TestLockstep:
             "step was slower than a timeout it chose (join(timeout) or Barrier(..., timeout)): wait as long as the "
             "steps take, with join() and a Barrier without timeout; abort() the barrier when a step fails"
         )
+
+
+class LatchWaiter:
+    """A daemon thread in ``latch.wait(timeout)``; ``result`` is what it returned (``"error"`` on an exception)."""
+
+    def __init__(self, latch, timeout=None):
+        self.result = None
+        self.thread = threading.Thread(target=self._run, args=(latch, timeout), daemon=True)
+        self.thread.start()
+
+    def _run(self, latch, timeout):
+        try:
+            self.result = latch.wait(timeout) if timeout is not None else latch.wait()
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            self.result = ("error", exc)
+
+    def still_waiting(self, latch, n=1):
+        """Wait until this thread has returned or ``n`` threads wait on latch.cond; True if still waiting."""
+        wait_until(lambda: not self.thread.is_alive() or waiters(latch.cond) >= n, CALL_LIMIT)
+        return self.thread.is_alive()
+
+
+def registered(latch, n):
+    assert wait_until(lambda: waiters(latch.cond) >= n, CALL_LIMIT), (
+        f"{n} thread(s) called wait() but only {waiters(latch.cond)} wait on self.cond: wait() must block in "
+        "self.cond.wait (or wait_for) while the count is above 0"
+    )
+
+
+class TestLatch:
+    def test_every_waiter_wakes_when_the_count_reaches_zero(self, sp):
+        latch = sp.Latch(1)
+        waiting = [LatchWaiter(latch) for _ in range(3)]
+        registered(latch, 3)
+        call_with_timeout(latch.count_down, timeout=HANG_LIMIT)
+        for w in waiting:
+            w.thread.join(HANG_LIMIT)
+        woken = sum(not w.thread.is_alive() for w in waiting)
+        assert woken == 3, (
+            f"the count reached 0 and only {woken} of 3 waiting threads woke up: notify() wakes one waiter, "
+            "notify_all() wakes them all"
+        )
+        assert [w.result for w in waiting] == [True] * 3, f"wait() returned {[w.result for w in waiting]}"
+
+    def test_a_wake_up_before_zero_is_not_a_return(self, sp):
+        latch = sp.Latch(2)
+        waiter = LatchWaiter(latch)
+        registered(latch, 1)
+        with latch.cond:
+            latch.cond.notify_all()  # a spurious wake-up (or another thread's notify): the count is still 2
+        assert waiter.still_waiting(latch), (
+            f"wait() returned {waiter.result!r} after a wake-up while the count was still 2: wake-ups happen "
+            "for other reasons, so re-check the count after every one (`while`, or cond.wait_for)"
+        )
+        call_with_timeout(latch.count_down, timeout=HANG_LIMIT)
+        assert waiter.still_waiting(latch), f"wait() returned {waiter.result!r} when the count went from 2 to 1"
+        call_with_timeout(latch.count_down, timeout=HANG_LIMIT)
+        waiter.thread.join(HANG_LIMIT)
+        assert not waiter.thread.is_alive() and waiter.result is True, (
+            f"the count reached 0: wait() should return True, got {waiter.result!r}"
+            + (" (still waiting)" if waiter.thread.is_alive() else "")
+        )
+
+    def test_timeouts(self, sp):
+        latch = sp.Latch(2)
+        waiter = LatchWaiter(latch, timeout=CALL_LIMIT)
+        registered(latch, 1)
+        call_with_timeout(latch.count_down, timeout=HANG_LIMIT)
+        assert waiter.still_waiting(latch), (
+            f"wait(timeout) returned {waiter.result!r} when the count went from 2 to 1, long before its timeout"
+        )
+        call_with_timeout(latch.count_down, timeout=HANG_LIMIT)
+        waiter.thread.join(HANG_LIMIT)
+        assert waiter.result is True, f"the count reached 0 within the timeout: wait(timeout) returned {waiter.result!r}"
+        closed = sp.Latch(1)
+        got = call_with_timeout(closed.wait, 0.05, timeout=HANG_LIMIT)
+        assert got is False, f"wait(0.05) with the count still 1 should return False when the time runs out, got {got!r}"
+        call_with_timeout(closed.count_down, timeout=HANG_LIMIT)
+        call_with_timeout(closed.count_down, timeout=HANG_LIMIT)
+        assert closed.count == 0, f"count_down() below 0: count is {closed.count}"
+        assert call_with_timeout(closed.wait, 0, timeout=HANG_LIMIT) is True, "wait(0) on an open latch must return True"
+
+    def test_count_down_from_many_threads(self, sp):
+        for trial in range(3):
+            latch = sp.Latch(7)
+            waiter = LatchWaiter(latch)
+            registered(latch, 1)
+            call_with_timeout(latch.count_down, timeout=HANG_LIMIT)
+            assert waiter.still_waiting(latch), f"wait() returned {waiter.result!r} when the count went from 7 to 6"
+            with amplified(sp):
+                threads = [threading.Thread(target=latch.count_down, daemon=True) for _ in range(6)]
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join(CALL_LIMIT)
+            waiter.thread.join(HANG_LIMIT)
+            assert latch.count == 0 and waiter.result is True, (
+                f"trial {trial + 1}: 6 threads called count_down() on a Latch at 6: count is {latch.count}, the waiter "
+                f"got {waiter.result!r}" + (" and is still waiting" if waiter.thread.is_alive() else "")
+                + ". Change the count only while holding self.cond, and wake the waiters when it reaches 0"
+            )
