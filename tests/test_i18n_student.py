@@ -143,3 +143,32 @@ def test_check_hint_status_and_watch_speak_chinese(chinese_release):
     _, code = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(code) == 0
     chinese(seen.decode())
+
+
+def test_the_real_course_releases_in_chinese_without_leaks(tmp_path):
+    from tests.conftest import ROOT
+
+    out, english = tmp_path / "release", tmp_path / "english"
+    proc = run_grader("release", str(out), "--lang", "zh-CN")
+    assert proc.returncode == 0, proc.stderr
+    assert run_grader("release", str(english)).returncode == 0
+    secret = solution_snippets(ROOT / "course.yml")
+
+    def leaks(root: Path) -> set[tuple[str, str]]:
+        found = set()
+        for path in (p for p in root.rglob("*") if p.is_file()):
+            assert not set(path.relative_to(root).parts) & set(FORBIDDEN_DIRS), path
+            text = "\n".join(line.strip() for line in path.read_text(errors="replace").splitlines())
+            found |= {(path.relative_to(root).as_posix(), s) for s in secret if s in text}
+            if path.suffix == ".py":
+                compile(path.read_text(), str(path), "exec")  # translations never break a file
+        return found
+
+    # The English release's own leak check is tests/test_distribution.py's; the Chinese one adds none.
+    assert leaks(out) <= leaks(english)
+    course = course_model.load(ROOT / "course.yml")
+    for topic in course.topics:
+        translated = (ROOT / "exercises" / topic.folder / "README.zh-CN.md").is_file()
+        assert (out / "exercises" / topic.folder / "README.zh-CN.md").is_file() == translated, topic.id
+    assert "子进程" in (out / "exercises/01_processes/processes.py").read_text()
+    assert "请调用 start()" in (out / "exercises/01_processes/test_processes.py").read_text()
