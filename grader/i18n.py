@@ -181,6 +181,7 @@ CATALOGUE: dict[str, dict[str, str]] = {CHINESE: {
     "timed out": "超时",
     "points": "得分",
     "hint: {text}": "提示：{text}",
+    "Hint: {text}": "提示：{text}",
     "Total: {score}/{max_score}   (sandbox: {sandbox})": "总分：{score}/{max_score}   （沙箱：{sandbox}）",
     "PASSED": "通过",
     "FAILED": "失败",

@@ -22,6 +22,7 @@ import json
 import re
 from typing import Any
 
+from grader.i18n import tr
 from grader.report import markdown
 from grader.report.safe import plain, workflow_safe
 from grader.result import GradeResult, Status, shares
@@ -51,7 +52,7 @@ def runner_results(result: GradeResult) -> dict[str, dict[str, Any]]:
                 "name": workflow_safe(f"{topic.id} {t.id}"),
                 "status": _STATUS[t.status],
                 "score": share if t.status is Status.PASSED else 0,
-                "message": workflow_safe((t.message + (f"\nHint: {t.hint}" if t.hint else "")).strip()),
+                "message": workflow_safe((t.message + ("\n" + tr("Hint: {text}", text=t.hint) if t.hint else "")).strip()),
                 "test_code": "",
                 "filename": "",
                 "line_no": 0,
@@ -115,7 +116,7 @@ def annotation_lines(result: GradeResult, file_for: dict[str, str] | None = None
             where = f"file={escape_property(file_for[topic.id])}," if file_for and topic.id in file_for else ""
             title = escape_property(f"{topic.id} {test.exercise or ''}: {test.status.value}")
             first = (plain(test.message).splitlines() or [""])[0]
-            body = escape_data(first + (f" | hint: {test.hint}" if test.hint else ""))
+            body = escape_data(first + (" | " + tr("hint: {text}", text=test.hint) if test.hint else ""))
             lines.append(f"::error {where}title={title}::{body}")
     return "\n".join(lines[:MAX_ANNOTATIONS]) + ("\n" if lines else "")
 

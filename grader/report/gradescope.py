@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from grader.i18n import tr
 from grader.report.safe import no_surrogates
 from grader.result import GradeResult, Status
 
@@ -19,7 +20,7 @@ def as_dict(result: GradeResult, *, visibility: str = "visible", execution_time:
                           "status": "failed", "output": no_surrogates(topic.message), "tags": [topic.id],
                           "visibility": visibility})
         for test in topic.tests:
-            output = test.message + (f"\n\nHint: {test.hint}" if test.hint else "")
+            output = test.message + ("\n\n" + tr("Hint: {text}", text=test.hint) if test.hint else "")
             tests.append({
                 "name": f"{topic.id} / {test.exercise or 'unassigned'} / {test.id}",
                 "score": test.score,
