@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from grader.errors import GraderError
 from grader.grading.commands import load
 from grader.report import outputs
 
@@ -16,6 +17,8 @@ def validate(args: argparse.Namespace) -> int:
     from grader.report import validation as listing
     from grader.report.progress import validate_progress
 
+    if args.format not in listing.FORMATS:
+        raise GraderError(f"validate writes {', '.join(listing.FORMATS)}, not {args.format}")
     course = load(args)
     topics = course.select(args.topics)
     with validate_progress() as on_progress:
@@ -26,7 +29,9 @@ def validate(args: argparse.Namespace) -> int:
     from grader.authoring import i18n_lint
 
     report["notes"] = i18n_lint.problems_and_notes(course)[1]  # "not translated yet": never a problem
-    outputs.emit(args.out, args.format, lambda _color: listing.render(report), lambda: json.dumps(report, indent=2) + "\n")
+    data = (lambda: listing.render_junit(report)) if args.format == "junit" else \
+        (lambda: json.dumps(report, indent=2) + "\n")
+    outputs.emit(args.out, args.format, lambda _color: listing.render(report), data)
     return 0 if report["ok"] else 1
 
 

@@ -1,4 +1,5 @@
-"""Per-student feedback as a self-contained HTML page (the same content as the Markdown).
+"""Per-student feedback as a self-contained HTML page: the same content as the Markdown (both
+render ``report.feedback``), per-test points included.
 
 Student text is escaped and ``plain`` (no control character or lone surrogate reaches the page)."""
 
@@ -6,8 +7,10 @@ from __future__ import annotations
 
 from html import escape
 
+from grader.report import feedback
+from grader.report.feedback import TopicFeedback, points
 from grader.report.safe import one_line, plain
-from grader.result import GradeResult, Status
+from grader.result import GradeResult
 
 _STYLE = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
           "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .6rem}"
@@ -15,41 +18,48 @@ _STYLE = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem aut
           ".failed,.error{color:#b00020}.timeout{color:#a15c00}")
 
 
-def _points(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
 def render(result: GradeResult, student: str | None = None) -> str:
+    fb = feedback.build(result)
     title = "Feedback" + (f" for {one_line(student)}" if student else "")
     out = [f"<!doctype html><html><head><meta charset='utf-8'><title>{escape(title)}</title>",
            f"<style>{_STYLE}</style></head><body>", f"<h1>{escape(title)}</h1>",
-           f"<p><strong>Score: {_points(result.score)} / {_points(result.max_score)}</strong></p>",
+           f"<p><strong>Score: {points(fb.score)} / {points(fb.max_score)}</strong></p>",
            "<table><tr><th>topic</th><th>score</th><th>status</th></tr>"]
-    for topic in result.topics:
+    for topic in fb.topics:
         status = topic.status.value
-        out.append(f"<tr><td>{escape(topic.id)}</td><td>{_points(topic.score)} / {_points(topic.max_score)}</td>"
-                   f"<td class='{status}'>{status}</td></tr>")
+        kind = f" ({topic.error_kind.value})" if topic.error_kind else ""
+        out.append(f"<tr><td>{escape(topic.id)}</td><td>{points(topic.score)} / {points(topic.max_score)}</td>"
+                   f"<td class='{status}'>{status}{kind}</td></tr>")
     out.append("</table>")
-    for topic in result.topics:
-        failed = [t for t in topic.tests if t.status is not Status.PASSED]
-        if not failed and not topic.message:
-            continue
-        out.append(f"<h2>{escape(topic.id)}: {escape(topic.title)}</h2>")
-        if topic.message:
-            out.append(f"<pre>{escape(plain(topic.message))}</pre>")
-        out.append("<ul>")
-        hinted: set[str | None] = set()
-        for test in failed:
-            if topic.message and test.message == topic.message:
-                continue
-            status = test.status.value
-            item = [f"<li><span class='{status}'>{status}</span> <code>{escape(test.id)}</code>"]
-            if test.message:
-                item.append(f"<pre>{escape(plain(test.message))}</pre>")
-            if test.hint and test.exercise not in hinted:
-                hinted.add(test.exercise)
-                item.append(f"<p>Hint: {escape(test.hint)}</p>")
-            out.append("".join(item) + "</li>")
-        out.append("</ul>")
+    for message, topic_ids in fb.shared:
+        out.append(f"<p><strong>Not graded</strong> ({escape(', '.join(topic_ids))}):</p>"
+                   f"<pre>{escape(plain(message))}</pre>")
+    for topic in fb.topics:
+        if topic.message or any(e.failures for e in topic.exercises):
+            out.append(f"<h2>{escape(topic.id)}: {escape(plain(topic.title))}</h2>")
+            out += _topic(topic)
+    if fb.left_out:
+        out.append(f"<p>... and {fb.left_out} more failure{'s' if fb.left_out != 1 else ''} (not shown)</p>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
+
+
+def _topic(topic: TopicFeedback) -> list[str]:
+    out = [f"<pre>{escape(plain(topic.message))}</pre>"] if topic.message else []
+    for exercise in topic.exercises:
+        if not exercise.failures:
+            continue
+        out.append(f"<h3>{escape(exercise.name)} ({points(exercise.score)} / {points(exercise.max_score)})</h3><ul>")
+        hinted: set[str] = set()
+        for failure in exercise.failures:
+            status = failure.status.value
+            item = [f"<li><span class='{status}'>{status}</span> <code>{escape(plain(failure.label))}</code> "
+                    f"({points(failure.score)} / {points(failure.max_score)})"]
+            if failure.message:
+                item.append(f"<pre>{escape(plain(failure.message))}</pre>")
+            if failure.hint and failure.hint not in hinted:
+                hinted.add(failure.hint)
+                item.append(f"<p>Hint: {escape(one_line(failure.hint, 1000))}</p>")
+            out.append("".join(item) + "</li>")
+        out.append("</ul>")
+    return out

@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from grader.report.feedback import error_kind
 from grader.report.safe import no_surrogates
-from grader.result import SCHEMA, Flag, GradeResult, Status, TestResult, TopicResult
+from grader.result import SCHEMA, ErrorKind, Flag, GradeResult, Status, TestResult, TopicResult
 
 
 def _num(value: float) -> float:
@@ -30,7 +31,10 @@ def test_dict(test: TestResult) -> dict[str, Any]:
     }
 
 
-def topic_dict(topic: TopicResult) -> dict[str, Any]:
+def topic_dict(topic: TopicResult, kind: ErrorKind | None = None) -> dict[str, Any]:
+    """``error_kind``: why the topic could not be graded (missing-module, syntax-error,
+    unreadable-submission, import-error, tests-unavailable), or null."""
+    kind = kind or topic.error_kind
     return {
         "id": topic.id,
         "title": topic.title,
@@ -38,6 +42,7 @@ def topic_dict(topic: TopicResult) -> dict[str, Any]:
         "max_score": _num(topic.max_score),
         "status": topic.status.value,
         "message": no_surrogates(topic.message),
+        "error_kind": kind.value if kind else None,
         "tests": [test_dict(t) for t in topic.tests],
     }
 
@@ -47,7 +52,7 @@ def as_dict(result: GradeResult) -> dict[str, Any]:
         "schema": SCHEMA,
         "score": _num(result.score),
         "max_score": _num(result.max_score),
-        "topics": [topic_dict(t) for t in result.topics],
+        "topics": [topic_dict(t, error_kind(result, t)) for t in result.topics],
         "flags": [{k: None if v is None else no_surrogates(v) for k, v in f.as_dict().items()}
                   for f in result.all_flags],
         "sandbox": result.sandbox,
@@ -73,7 +78,8 @@ def load(data: dict[str, Any]) -> GradeResult:
                        t.get("hint", ""), float(t.get("duration_s", 0.0)))
             for t in raw["tests"]
         )
+        kind = raw.get("error_kind")
         topics.append(TopicResult(raw["id"], raw.get("title", raw["id"]), tests,
                                   tuple(flags_by_topic.get(raw["id"], ())), raw.get("message", ""),
-                                  max_points=float(raw["max_score"])))
+                                  max_points=float(raw["max_score"]), error_kind=ErrorKind(kind) if kind else None))
     return GradeResult(tuple(topics), data.get("sandbox", ""), tuple(flags_by_topic.get(None, ())))

@@ -1,4 +1,5 @@
-"""Per-student feedback in Markdown: scores per topic, then each failed test with message and hint.
+"""Per-student feedback in Markdown: scores per topic, then the failures of each exercise with their
+messages, points and hints (``report.feedback`` groups and caps them; the HTML shows the same).
 
 It never shows hidden test code: only test names, the failure message and the course's hint.
 Student-controlled text is put in fenced blocks so it cannot format (or inject into) the page;
@@ -8,12 +9,10 @@ name) is escaped and kept on that line.
 
 from __future__ import annotations
 
-from grader.report.safe import markdown_inline, plain
-from grader.result import GradeResult, Status
-
-
-def _points(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+from grader.report import feedback
+from grader.report.feedback import TopicFeedback, points
+from grader.report.safe import markdown_inline, one_line, plain
+from grader.result import GradeResult
 
 
 def fence(text: str) -> str:
@@ -32,29 +31,42 @@ def _longest_backticks(text: str) -> int:
 
 
 def render(result: GradeResult, student: str | None = None) -> str:
+    fb = feedback.build(result)
     title = f"# Feedback{f' for {markdown_inline(student)}' if student else ''}"
-    lines = [title, "", f"**Score: {_points(result.score)} / {_points(result.max_score)}**", "",
+    lines = [title, "", f"**Score: {points(fb.score)} / {points(fb.max_score)}**", "",
              "| topic | score | status |", "|---|---|---|"]
-    for topic in result.topics:
-        lines.append(f"| {topic.id} | {_points(topic.score)} / {_points(topic.max_score)} | {topic.status.value} |")
-    for topic in result.topics:
-        failed = [t for t in topic.tests if t.status is not Status.PASSED]
-        if not failed and not topic.message:
-            continue
-        lines += ["", f"## {topic.id}: {topic.title}", ""]
-        if topic.message:
-            lines += [fence(topic.message), ""]
-        hinted: set[str | None] = set()
-        for test in failed:
-            if topic.message and test.message == topic.message:
-                continue
-            lines.append(f"- **{test.status.value}** `{test.id}` ({_points(test.score)} / {_points(test.max_score)})")
-            if test.message:
-                lines += ["", _indent(fence(test.message)), ""]
-            if test.hint and test.exercise not in hinted:
-                hinted.add(test.exercise)
-                lines += [f"  - Hint: {test.hint}", ""]
+    for topic in fb.topics:
+        lines.append(f"| {topic.id} | {points(topic.score)} / {points(topic.max_score)} | {_status(topic)} |")
+    for message, topic_ids in fb.shared:
+        lines += ["", f"**Not graded** ({', '.join(topic_ids)}):", "", fence(message)]
+    for topic in fb.topics:
+        if topic.message or any(e.failures for e in topic.exercises):
+            lines += ["", f"## {topic.id}: {markdown_inline(topic.title)}", ""] + _topic(topic)
+    if fb.left_out:
+        lines += ["", f"... and {fb.left_out} more failure{'s' if fb.left_out != 1 else ''} (not shown)"]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _status(topic: TopicFeedback) -> str:
+    return topic.status.value + (f" ({topic.error_kind.value})" if topic.error_kind else "")
+
+
+def _topic(topic: TopicFeedback) -> list[str]:
+    lines = [fence(topic.message), ""] if topic.message else []
+    for exercise in topic.exercises:
+        if not exercise.failures:
+            continue
+        lines += [f"### {markdown_inline(exercise.name)} ({points(exercise.score)} / {points(exercise.max_score)})", ""]
+        hinted: set[str] = set()
+        for failure in exercise.failures:
+            lines.append(f"- **{failure.status.value}** `{plain(failure.label)}` "
+                         f"({points(failure.score)} / {points(failure.max_score)})")
+            if failure.message:
+                lines += ["", _indent(fence(failure.message)), ""]
+            if failure.hint and failure.hint not in hinted:
+                hinted.add(failure.hint)
+                lines += [f"  - Hint: {one_line(failure.hint, 1000)}", ""]
+    return lines
 
 
 def _indent(text: str) -> str:

@@ -9,8 +9,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from grader.report import feedback
+from grader.report.feedback import Feedback
 from grader.report.safe import one_line, plain
-from grader.result import GradeResult, Status, TestResult, TopicResult
+from grader.result import GradeResult, Status, TestResult
+
+MAX_FAILURES = 40
+"""Failure entries a terminal shows (the feedback files cap at ``feedback.MAX_FAILURES``)."""
 
 _STYLE = {Status.PASSED: "green", Status.FAILED: "red", Status.ERROR: "red", Status.TIMEOUT: "yellow"}
 
@@ -29,7 +34,6 @@ def render(result: GradeResult, *, color: bool = False, width: int = 100, compac
     table = Table(title=None, show_lines=False, expand=False)
     for column in ("topic", "exercise", "passed", "failed", "timed out", "points"):
         table.add_column(column, justify="right" if column not in ("topic", "exercise") else "left")
-    failures: list[tuple[TopicResult, TestResult]] = []
     for topic in result.topics:
         groups: dict[str, list[TestResult]] = defaultdict(list)
         for test in topic.tests:
@@ -45,31 +49,36 @@ def render(result: GradeResult, *, color: bool = False, width: int = 100, compac
             style = "green" if passed == len(tests) else "red"
             table.add_row(one_line(topic.id), one_line(name), str(passed), str(failed), str(timed),
                           Text(f"{_points(score)}/{_points(top)}", style=style))
-            failures += [(topic, t) for t in tests if t.status is not Status.PASSED]
     console.print(table)
-    for topic in result.topics:
-        if topic.message:
-            _hanging(console, f"{one_line(topic.id)}:", topic.message, "red")
-    shown = set()
-    reported = set()
-    for owner, test in failures:
-        if owner.message and test.message == owner.message:
-            continue  # already said once for the whole topic
-        if compact and (owner.id, test.exercise) in reported:
-            continue
-        reported.add((owner.id, test.exercise))
-        console.print(Text(f"{test.status.value.upper():8} {one_line(owner.id)} {one_line(test.id, 500)}",
-                           style=_STYLE[test.status]))
-        if test.message:
-            _hanging(console, "", test.message)
-        if test.hint and (owner.id, test.exercise) not in shown:
-            shown.add((owner.id, test.exercise))
-            _hanging(console, "", f"hint: {test.hint}", "cyan")
+    _failures(console, feedback.build(result, limit=MAX_FAILURES), compact)
     for flag in result.all_flags:
         _hanging(console, f"flag [{one_line(flag.code.value)}] {one_line(flag.topic or '')}:", flag.message, "magenta")
     console.print(Text(f"Total: {_points(result.score)}/{_points(result.max_score)}   "
                        f"(sandbox: {one_line(result.sandbox)})", style="bold"))
     return buffer.getvalue()
+
+
+def _failures(console: Console, fb: Feedback, compact: bool) -> None:
+    """Each topic's problem once (a message several topics share, once for all), then the failures
+    grouped as ``report.feedback`` groups them; ``compact``: the first of each exercise."""
+    for message, topic_ids in fb.shared:
+        _hanging(console, f"{one_line(', '.join(topic_ids))}:", message, "red")
+    for topic in fb.topics:
+        if topic.message:
+            _hanging(console, f"{one_line(topic.id)}:", topic.message, "red")
+        for exercise in topic.exercises:
+            hinted: set[str] = set()
+            for failure in exercise.failures[:1] if compact else exercise.failures:
+                console.print(Text(f"{failure.status.value.upper():8} {one_line(topic.id)} {one_line(failure.label, 500)}",
+                                   style=_STYLE[failure.status]))
+                if failure.message:
+                    _hanging(console, "", failure.message)
+                if failure.hint and failure.hint not in hinted:
+                    hinted.add(failure.hint)
+                    _hanging(console, "", f"hint: {failure.hint}", "cyan")
+    if fb.left_out:
+        console.print(Text(f"... and {fb.left_out} more failure{'s' if fb.left_out != 1 else ''} "
+                           "(the feedback files list them all)"))
 
 
 def _hanging(console: Console, label: str, text: str, style: str = "") -> None:
