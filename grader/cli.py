@@ -24,6 +24,7 @@ from grader.secret_env import shed_secrets
 FORMATS = ("table", "json", "junit", "markdown", "html", "gradescope", "github")
 """The names of ``grader.report.formats.FORMATS`` (a test keeps the two in step)."""
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+COURSE_HELP = "path to course.yml (default: the nearest course.yml in this folder or above)"
 
 COMMANDS = {
     "grade": "grader.grading.commands:grade",
@@ -113,8 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Grade concurrency exercises in a sandbox: per-test timeouts, whole-tree kills, tamper checks.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--course", type=Path, default=None,
-                        help="path to course.yml (default: the nearest course.yml in this folder or above)")
+    parser.add_argument("--course", type=Path, default=None, help=COURSE_HELP)
     parser.add_argument("--lang", choices=("en", "zh-CN"), default=None,
                         help="language of hints, messages and `release` (default: from LC_ALL, LC_MESSAGES or "
                              "LANG: zh* is zh-CN, anything else en)")
@@ -122,13 +122,16 @@ def build_parser() -> argparse.ArgumentParser:
     _grading_commands(sub)
     _student_commands(sub)
     _author_commands(sub)
+    for command in sub.choices.values():  # --course after the command too; it leaves the global one alone if absent
+        command.add_argument("--course", type=Path, default=argparse.SUPPRESS, help=COURSE_HELP)
     return parser
 
 
 def _grading_commands(sub: _Commands) -> None:
     grade = sub.add_parser("grade", help="grade a submission on the hidden tests (instructors, CI)")
     grade.add_argument("submission", type=Path,
-                       help="a folder of topic folders (like solutions/) or a repository holding exercises/")
+                       help="a folder of topic folders (like solutions/), a repository holding exercises/, "
+                            "or either as a .zip, .tar.gz or .tgz")
     _topic_option(grade)
     _output_options(grade)
     _jobs_option(grade)
@@ -223,12 +226,24 @@ def _topic_option(parser: argparse.ArgumentParser) -> None:
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
-    parser.add_argument("--out", type=Path, default=None, help="write the report to this file instead of stdout")
+    parser.add_argument("--out", type=_report_file, default=None,
+                        help="write the report to this file instead of stdout (its folder must exist)")
 
 
 def _jobs_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", "-j", type=_positive_int, default=None,
                         help="topics graded at once (default: the number of usable cores)")
+
+
+def _report_file(text: str) -> Path:
+    """A report file whose folder exists: checked before any grading, not after it."""
+    path = Path(text)
+    folder = path.parent
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"folder {folder} does not exist (create it first)")
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{path} is a folder; name the report file, e.g. {path / 'report'}")
+    return path
 
 
 def _positive_int(text: str) -> int:

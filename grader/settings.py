@@ -30,6 +30,8 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
              "seconds past a test's own timeout before the outer deadline kills its run (tests lower it)"),
     Variable("GRADER_IDLE_LIMIT", "60", "seconds a sandboxed run may go without any record before it is killed"),
     Variable("NO_COLOR", "", "any value: no colour in terminal output (https://no-color.org)"),
+    Variable("FORCE_COLOR", "", "set and not 0: colour even when the output is not a terminal (CI logs); "
+             "NO_COLOR wins when both are set"),
     Variable("LC_ALL", "", "locale: the first of LC_ALL, LC_MESSAGES and LANG that is set chooses the student's "
              "language (zh*: Chinese, anything else: English) unless --lang is given (grader.i18n)"),
     Variable("LC_MESSAGES", "", "locale of messages (see LC_ALL)"),
@@ -54,7 +56,11 @@ def env_float(name: str) -> float:
 
 
 def color_wanted(stream_isatty: bool) -> bool:
-    return stream_isatty and "NO_COLOR" not in os.environ
+    """Colour on a terminal; never with NO_COLOR; also off a terminal with FORCE_COLOR (not 0)."""
+    if "NO_COLOR" in os.environ:
+        return False
+    force = os.environ.get("FORCE_COLOR")
+    return stream_isatty or (force is not None and force not in ("", "0"))
 
 
 # -- limits ----------------------------------------------------------------------------------

@@ -41,13 +41,13 @@ def classroom(tmp_path):
 
 def test_zip_extraction_refuses_escaping_paths_and_skips_links(tmp_path):
     from grader.errors import GraderError
-    from grader.grading import batch
+    from grader.grading import archives
 
     evil = tmp_path / "evil.zip"
     with zipfile.ZipFile(evil, "w") as zf:
         zf.writestr("../escape.py", "x = 1\n")
     with pytest.raises(GraderError, match="points outside the archive"):
-        batch.extract_zip(evil, (tmp_path / "x").resolve())
+        archives.extract(evil, (tmp_path / "x").resolve())
     linked = tmp_path / "linked.zip"
     with zipfile.ZipFile(linked, "w") as zf:
         info = zipfile.ZipInfo("w/01_basics/basics.py")
@@ -55,7 +55,7 @@ def test_zip_extraction_refuses_escaping_paths_and_skips_links(tmp_path):
         zf.writestr(info, "/etc/passwd")
         zf.writestr("w/02_other/other.py", "def double(x):\n    return 2 * x\n")
     (tmp_path / "y").mkdir()
-    root = batch.extract_zip(linked, (tmp_path / "y").resolve())
+    root = archives.extract(linked, (tmp_path / "y").resolve())
     assert not (root / "01_basics" / "basics.py").exists()
     assert (root / "02_other" / "other.py").is_file()
 
@@ -214,7 +214,7 @@ def hostile_class(subs):
 
 def test_extract_zip_refuses_encrypted_odd_methods_and_undecodable_names_with_one_line(tmp_path):
     from grader.errors import GraderError
-    from grader.grading import batch
+    from grader.grading import archives
 
     for name, data, why in (("enc.zip", patched_zip(MINI / "solutions", flag_bits=0x1), "encrypted"),
                             ("method.zip", patched_zip(MINI / "solutions", method=99), "compression method 99"),
@@ -223,7 +223,7 @@ def test_extract_zip_refuses_encrypted_odd_methods_and_undecodable_names_with_on
         dest = tmp_path / name.replace(".", "_")
         dest.mkdir()
         with pytest.raises(GraderError, match=why) as caught:
-            batch.extract_zip(tmp_path / name, dest.resolve())
+            archives.extract(tmp_path / name, dest.resolve())
         assert "\n" not in str(caught.value)
 
 

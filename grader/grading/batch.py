@@ -17,10 +17,8 @@ import os
 import re
 import secrets
 import shutil
-import stat
 import tempfile
 import threading
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +26,7 @@ from pathlib import Path
 from grader.course import Topic
 from grader.errors import GraderError
 from grader.fsutil import write_atomic
-from grader.grading import freshness, scheduler
+from grader.grading import archives, freshness, scheduler
 from grader.grading.grader import Grader
 from grader.grading.intake import submission_root
 from grader.grading.scoring import topic_points
@@ -36,11 +34,9 @@ from grader.grading.steps import Suite, TopicJob
 from grader.report import json_result, safe
 from grader.result import Flag, FlagCode, GradeResult, TopicResult
 from grader.sandbox.base import Interrupted
-from grader.settings import MAX_ZIP_BYTES, MAX_ZIP_MEMBERS
 
 MAX_STEM_BYTES = 100
 _SAFE_STEM = re.compile(r"[^\W_][\w.-]*")
-_ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 
 
 @dataclass(frozen=True)
@@ -56,24 +52,28 @@ class Student:
             object.__setattr__(self, "stem", file_stem(self.name))
 
     @property
-    def is_zip(self) -> bool:
-        return self.path.suffix == ".zip"
+    def is_archive(self) -> bool:
+        return archives.is_archive(self.path)
 
 
 def discover(submissions: Path) -> list[Student]:
-    """One student per subfolder (a folder of topic folders, or a repository clone) or ``.zip``."""
+    """One student per subfolder (a folder of topic folders, or a repository clone), ``.zip``,
+    ``.tar.gz`` or ``.tgz``; a folder with none of these is a usage error."""
     if not submissions.is_dir():
         raise GraderError(f"{submissions}: not a folder of submissions")
     students: dict[str, Path] = {}
     for entry in sorted(submissions.iterdir()):
         if entry.name.startswith((".", "_")):
             continue
-        if entry.is_dir() or (entry.is_file() and entry.suffix == ".zip"):
-            name = display_name(entry.stem if entry.suffix == ".zip" else entry.name)
+        if entry.is_dir() or (entry.is_file() and archives.is_archive(entry)):
+            name = display_name(archives.stem(entry) if entry.is_file() else entry.name)
             if name in students:
                 raise GraderError(f"{submissions}: two submissions for {name!r} ({display_name(students[name].name)}, "
                                   f"{display_name(entry.name)})")
             students[name] = entry
+    if not students:
+        raise GraderError(f"{submissions}: no submissions in it (expected one subfolder, .zip, .tar.gz or .tgz "
+                          "per student)")
     stems = file_stems(list(students))
     return [Student(name, path, stems[name]) for name, path in students.items()]
 
@@ -133,41 +133,6 @@ def in_shard(name: str, k: int, n: int) -> bool:
 def result_path(out: Path, stem: str) -> Path:
     """``OUT/<stem>.json``; ``stem`` is a ``Student.stem`` (``file_stem`` of the name)."""
     return out / f"{stem}.json"
-
-
-def extract_zip(archive: Path, dest: Path) -> Path:
-    """Extract regular files only, refusing links, absolute or escaping paths, oversized archives,
-    encrypted files, compression methods Python cannot read and file names that are not UTF-8."""
-    try:
-        zf = zipfile.ZipFile(archive)
-    except UnicodeDecodeError:
-        raise GraderError(f"{archive.name}: a file name in the archive is not valid UTF-8; zip the files again "
-                          "with plain names") from None
-    with zf:
-        members = zf.infolist()
-        if len(members) > MAX_ZIP_MEMBERS:
-            raise GraderError(f"{archive.name}: more than {MAX_ZIP_MEMBERS} files")
-        if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
-            raise GraderError(f"{archive.name}: more than {MAX_ZIP_BYTES >> 20} MiB uncompressed")
-        for member in members:
-            if member.flag_bits & 0x1:
-                raise GraderError(f"{archive.name}: {member.filename!r} is encrypted; submit a zip without a password")
-            if member.compress_type not in _ZIP_METHODS:
-                raise GraderError(f"{archive.name}: {member.filename!r} uses compression method "
-                                  f"{member.compress_type}, which cannot be read; use plain zip (deflate)")
-            target = (dest / member.filename).resolve()
-            if member.filename.startswith("/") or not target.is_relative_to(dest.resolve()):
-                raise GraderError(f"{archive.name}: {member.filename!r} points outside the archive")
-            if stat.S_ISLNK(member.external_attr >> 16):
-                continue  # never follow links from a submission
-            if member.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(member) as src, open(target, "wb") as dst:
-                shutil.copyfileobj(src, dst)
-    entries = [e for e in dest.iterdir() if not e.name.startswith(("__MACOSX", "."))]
-    return entries[0] if len(entries) == 1 and entries[0].is_dir() else dest
 
 
 def _work_name(student: Student) -> str:
@@ -265,9 +230,9 @@ class Batch:
         return grade
 
     def _root(self, student: Student, dest: Path) -> Path:
-        if student.is_zip:
+        if student.is_archive:
             dest.mkdir(parents=True)
-            return submission_root(extract_zip(student.path, dest))
+            return submission_root(archives.extract(student.path, dest.resolve()))
         return submission_root(student.path)
 
     def _notify(self, event: str, student: Student, done: int, total: int) -> None:

@@ -21,11 +21,13 @@ def load(args: argparse.Namespace) -> Course:
 
 
 def grade(args: argparse.Namespace) -> int:
+    from grader.grading import archives
     from grader.grading.grader import Grader
 
     course = load(args)
     basis = freshness.current(course, course.select(args.topics))  # an unknown topic: a usage error now
-    result = Grader(course, jobs=args.jobs).grade(args.submission, args.topics)
+    with archives.unpacked(args.submission) as submission:  # a .zip or .tar.gz: extracted as batch does
+        result = Grader(course, jobs=args.jobs).grade(submission, args.topics)
     if args.github:
         files = {t.id: course.stub(t).relative_to(course.root).as_posix() for t in course.topics}
         outputs.write_github(result, files, render(result, "table"))
