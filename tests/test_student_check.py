@@ -48,6 +48,7 @@ def test_first_check_shows_progress_then_a_short_page(release):
     assert "points" not in page.replace("give no points", ""), "visible tests read like no grade"
     assert "Total" not in page and "FAILED" not in page
     assert all(len(line) <= 60 for line in lines), [line for line in lines if len(line) > 60]
+    assert all(line == line.rstrip() for line in lines), "no trailing blanks (a full line would wrap)"
 
 
 def test_one_topic_shows_its_failures_indented_at_the_terminal_width(release):

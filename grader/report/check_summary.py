@@ -10,6 +10,7 @@ under its text, never at column 0; student text goes through ``plain`` like ever
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 from rich.console import Console
@@ -19,6 +20,9 @@ from rich.text import Text
 from grader.i18n import tr
 from grader.report.safe import one_line, plain
 from grader.result import GradeResult, Status, TestResult, TopicResult
+
+_TRAILING = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$")
+"""Blanks at a line's end, before its closing colour codes."""
 
 
 @dataclass(frozen=True)
@@ -85,10 +89,12 @@ def _next_steps(result: GradeResult, places: dict[str, Place], detailed: bool) -
         return [tr("All visible tests pass. Commit and push: the hidden tests grade your work.")]
     first = todo[0]
     lines = []
-    if not any(_counts(t.tests)[0] for t in result.topics) and first.id in places:
+    # A topic not begun (stubs can pass a test or two, so "no test passes" is not the sign): where to start.
+    if first.id in places and not any(t.status is Status.PASSED for t in first.tests):
         place = places[first.id]
         lines.append(tr("Start with {topic}: read {lesson}, then fill in {module}.", topic=first.id, lesson=place.lesson,
                         module=place.module))
+    if len(todo) == len(result.topics):  # no topic done yet: say once what these counts are not
         lines.append(tr("The visible tests give no points: they show what works. The hidden tests grade your push."))
     if not detailed:
         lines.append(tr("Next: `grader check {topic}` shows its failures with hints (`grader check -v`: every topic's).",
@@ -114,4 +120,4 @@ def render(result: GradeResult, places: dict[str, Place], *, detailed: bool, col
     for line in _next_steps(result, places, detailed):
         console.print(line)
     # The grid pads its cells to the width; trailing blanks would only make a full line wrap on some terminals.
-    return "".join(line.rstrip(" ") + "\n" for line in buffer.getvalue().splitlines())
+    return "".join(_TRAILING.sub(r"\1", line) + "\n" for line in buffer.getvalue().splitlines())
