@@ -23,7 +23,8 @@ from grader.authoring.perturb import Perturbation
 from grader.authoring.sync import strip_markers
 from grader.course import Course, Topic
 from grader.errors import GraderError
-from grader.grading import durations, lint as course_lint, scheduler
+from grader.grading import durations, scheduler
+from grader.grading import lint as course_lint
 from grader.grading.grader import Grader
 from grader.grading.steps import Suite, TopicJob
 from grader.result import Status, TopicResult
