@@ -19,23 +19,28 @@ def solution_snippets(course_file: Path) -> set[str]:
     """Pairs of consecutive lines from the solutions' marked regions: none may appear in a release.
 
     A single line is not evidence (hints rightly quote idioms like ``with self._lock:``); two
-    consecutive lines of solution code are.
+    consecutive lines of solution code are, unless the same pair is in a ``### BEGIN STUB``
+    region: a "fix this program" exercise ships the buggy program, which shares lines with its fix.
     """
     course = course_model.load(course_file)
-    snippets = set()
+    snippets: set[str] = set()
+    shipped: set[str] = set()
     for topic in course.topics:
         region: list[str] = []
         for line in course.path(f"solutions/{topic.folder}/{topic.module_file}").read_text().splitlines():
             stripped = line.strip()
-            if stripped == "### BEGIN SOLUTION":
+            if stripped in ("### BEGIN SOLUTION", "### BEGIN STUB"):
                 region = []
-            elif stripped == "### END SOLUTION":
-                code = [c for c in region if c and not c.startswith("#")]
-                snippets |= {f"{a}\n{b}" for a, b in zip(code, code[1:], strict=False) if len(a) + len(b) >= 30}
+            elif stripped in ("### END SOLUTION", "### END STUB"):
+                stub = stripped == "### END STUB"
+                code = [c.removeprefix("#").strip() if stub else c for c in region]
+                code = [c for c in code if c and not c.startswith("#")]
+                pairs = {f"{a}\n{b}" for a, b in zip(code, code[1:], strict=False) if len(a) + len(b) >= 30}
+                (shipped if stub else snippets).update(pairs)
                 region = []
             else:
                 region.append(stripped)
-    return snippets
+    return snippets - shipped
 
 
 @pytest.mark.parametrize("course_file", [ROOT / "course.yml", MINI / "course.yml"], ids=["course", "mini"])
