@@ -45,16 +45,16 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:  # a real start (not a call from Python): shed secrets before any student code runs
         shed_secrets()
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    from grader import i18n
-
-    i18n.set_language(args.lang)
-    if not getattr(args, "command", None):
-        parser.print_help()
-        return 2
-    previous = _interrupt_on_signals()
+    previous = _interrupt_on_signals()  # first: a signal during start-up is an interrupt too
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        from grader import i18n
+
+        i18n.set_language(args.lang)
+        if not getattr(args, "command", None):
+            parser.print_help()
+            return 2
         from grader.student.repository import refuse_instructor_command
 
         refuse_instructor_command(args.command, args.course)  # a student's copy: one line, exit 2

@@ -141,7 +141,7 @@ def test_check_hint_status_and_watch_speak_chinese(chinese_release):
     os.write(fd, b"\x03")
     read_until("已停止监视")
     _, code = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(code) == 0
+    assert os.waitstatus_to_exitcode(code) == 130
     chinese(seen.decode())
 
 

@@ -62,7 +62,10 @@ def _wait_for_hang(marker: str, finished: str = "", timeout: float = 120) -> Non
     seen = False
     while time.monotonic() < deadline:
         running = [" ".join(p.info["cmdline"] or ()) for p in processes_with(marker)]
-        hanging = any("01_basics" in line for line in running)
+        # A sandboxed test run of 01_basics (not the grader, whose own arguments may name it too,
+        # and not the collection that lists its tests).
+        hanging = any("run_tests" in line and "01_basics" in line and "--collect-only" not in line
+                      for line in running)
         if not finished or finished.startswith("/"):
             done = not finished or os.path.exists(finished)
         else:
@@ -154,7 +157,7 @@ def test_ctrl_c_during_check_exits_130_at_once(course, hanging, tmp_path):
 def test_ctrl_c_during_watch_stops_the_running_check_at_once(course, hanging, tmp_path):
     code, text, took = _interrupt_on_a_terminal(_grader(course, "watch", "--path", str(hanging)), str(tmp_path),
                                                 "02_other")
-    assert code in (0, 130), text  # watch treats Ctrl-C as its normal way to stop (grader.student.watch)
+    assert code == 130, text
     assert took < REACTION, f"{took:.1f} s from Ctrl-C to exit"
     _nothing_left(str(tmp_path))
 

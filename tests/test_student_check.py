@@ -124,7 +124,7 @@ def _await_and_stop(pid: int, fd: int, needle: bytes) -> None:
     assert seen.index(b"running...") < seen.index(needle), "watch says it is running at once"
     os.write(fd, b"\x03")
     _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0
+    assert os.waitstatus_to_exitcode(status) == 130
 
 
 def test_release_writes_the_marker_and_an_instructor_repository_has_none(release):

@@ -29,6 +29,7 @@ def watch(paths: list[Path], run: Callable[[], str], *, clear: bool = True) -> i
         for changes in watchfiles.watch(*paths, watch_filter=watchfiles.PythonFilter(), debounce=400, step=100):
             names = sorted({Path(p).name for _change, p in changes})
             show(tr("changed: {names}", names=", ".join(names)))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # the usual way to stop watching; 130 like every interrupted command
         sys.stdout.write("\n" + tr("stopped watching") + "\n")
+        return 130
     return 0
