@@ -149,6 +149,19 @@ def test_lint_reports_a_lesson_out_of_step(tmp_path, change, expected):
     assert any(expected in p for p in problems), problems
 
 
+def test_lint_lets_mermaid_labels_be_translated_but_not_a_diagram_go_missing(tmp_path):
+    course = _mini_copy(tmp_path)
+    zh = _translate_basics(course)
+    en = course / "exercises/01_basics/README.md"
+    english = en.read_text() + "\n```mermaid\nflowchart LR\n    A[parent] --> B[child]\n```\n"
+    en.write_text(english)
+    chinese = zh.read_text().replace(zh.read_text().splitlines()[0], f"<!-- zh-CN of README.md sha256:{i18n_lint.stamp(english)} -->")
+    zh.write_text(chinese + "\n```mermaid\nflowchart LR\n    A[父进程] --> B[子进程]\n```\n")
+    assert _problems(course)[0] == []
+    zh.write_text(chinese)
+    assert any("code blocks vs" in p for p in _problems(course)[0])
+
+
 def test_lint_wants_every_hint_of_a_translated_topic_in_chinese(tmp_path):
     course = _mini_copy(tmp_path)
     _translate_basics(course)
