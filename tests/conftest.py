@@ -119,3 +119,14 @@ def finish_on_a_terminal(pid: int, fd: int, quiet_for: float = 60) -> tuple[int,
         seen += chunk
     _, status = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(status), seen.decode(errors="replace")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The `pythons` layer (whole validate on every other Python, the release check) runs only when
+    named: `pytest -m pythons`. Deselected otherwise, so `-m "not slow"` and `-m slow` never pay for it."""
+    if "pythons" in (config.getoption("markexpr") or ""):
+        return
+    kept = [item for item in items if item.get_closest_marker("pythons") is None]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
