@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import MINI, ROOT, by_id, write_submission
 
 GOOD_OTHER = "def double(x):\n    return 2 * x\n"
@@ -27,6 +29,7 @@ def test_basic_sandbox_grades_solutions_and_says_so():
     assert result["score"] == result["max_score"] == 9
 
 
+@pytest.mark.slow
 def test_basic_sandbox_survives_a_deadlock_and_a_hang_that_blocks_the_alarm(tmp_path):
     basics = GOOD_BASICS.replace("    with lock:\n        return a + b", "    lock.acquire()\n    return a + b")
     basics = basics.replace(
@@ -42,6 +45,7 @@ def test_basic_sandbox_survives_a_deadlock_and_a_hang_that_blocks_the_alarm(tmp_
     assert tests["test_other.py::TestDouble::test_double"]["status"] == "passed"
 
 
+@pytest.mark.slow
 def test_basic_sandbox_rejects_records_without_the_nonce(tmp_path):
     forger = (
         "import json, os, socket\n"

@@ -64,6 +64,7 @@ def results(out):
     return {p.stem: json.loads(p.read_text()) for p in out.glob("*.json")}
 
 
+@pytest.mark.slow
 def test_batch_grades_everyone_writes_reports_and_resumes(classroom, tmp_path):
     out = tmp_path / "out"
     proc = run_grader(*COURSE, "batch", str(classroom), "--out", str(out), "--quiet")
@@ -86,6 +87,7 @@ def test_batch_grades_everyone_writes_reports_and_resumes(classroom, tmp_path):
     assert "graded 6" in forced.stderr
 
 
+@pytest.mark.slow
 def test_batch_killed_with_sigkill_loses_nothing_on_resume(classroom, tmp_path):
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "grader", *COURSE, "batch", str(classroom), "--out", str(out),
@@ -107,6 +109,7 @@ def test_batch_killed_with_sigkill_loses_nothing_on_resume(classroom, tmp_path):
         assert final[name] == data, "a result written before the kill is kept as it was"
 
 
+@pytest.mark.slow
 def test_shards_cover_the_class_once_and_merge_into_one_gradebook(classroom, tmp_path):
     outs = []
     for k in (1, 2, 3):
@@ -123,6 +126,7 @@ def test_shards_cover_the_class_once_and_merge_into_one_gradebook(classroom, tmp
     assert run_grader(*COURSE, "batch", str(classroom), "--out", "x", "--shard", "4/3").returncode == 2
 
 
+@pytest.mark.slow
 def test_github_mode_writes_what_actions_and_classroom_read(tmp_path):
     env_file, out_file, summary = tmp_path / "env", tmp_path / "out", tmp_path / "summary"
     sub = tmp_path / "sub"
@@ -151,6 +155,7 @@ def test_github_mode_writes_what_actions_and_classroom_read(tmp_path):
     assert not any(line.startswith("::notice") for line in lines), "student text cannot emit a workflow command"
 
 
+@pytest.mark.slow
 def test_gradescope_zip_has_what_grading_needs_and_no_solutions(tmp_path):
     target = tmp_path / "autograder.zip"
     proc = run_grader("gradescope", str(target))
@@ -171,6 +176,7 @@ def test_gradescope_zip_has_what_grading_needs_and_no_solutions(tmp_path):
     assert data["score"] == pytest.approx(sum(t["max_score"] for t in data["tests"])) and data["score"] > 0
 
 
+@pytest.mark.slow
 def test_batch_can_grade_chosen_topics_only(classroom, tmp_path):
     out = tmp_path / "out"
     proc = run_grader(*COURSE, "batch", str(classroom), "--out", str(out), "--quiet", "--topic", "02_other")
@@ -181,6 +187,7 @@ def test_batch_can_grade_chosen_topics_only(classroom, tmp_path):
     assert run_grader(*COURSE, "batch", str(classroom), "--out", str(out), "--topic", "nope").returncode == 2
 
 
+@pytest.mark.slow
 def test_batch_shows_a_progress_bar_on_a_terminal(classroom, tmp_path):
     out = tmp_path / "out"
     code, text = run_on_a_terminal([sys.executable, "-m", "grader", *COURSE, "batch", str(classroom), "--out", str(out),

@@ -39,6 +39,7 @@ def member(name: str, kind: bytes = tarfile.REGTYPE, link: str = "") -> tarfile.
     return info
 
 
+@pytest.mark.slow
 def test_batch_progress_shows_an_eta_once_a_student_is_done(tmp_path):
     subs = tmp_path / "subs"
     for name in ("ada", "bo", "cy"):
@@ -52,6 +53,7 @@ def test_batch_progress_shows_an_eta_once_a_student_is_done(tmp_path):
     assert any("ETA -:--:--" in f for f in frames if "0/3" in f)  # nothing to estimate from yet
 
 
+@pytest.mark.slow
 def test_tarred_submissions_are_graded_like_zips_and_a_bad_one_is_that_students_error(tmp_path):
     subs = tmp_path / "subs"
     subs.mkdir()
@@ -92,6 +94,7 @@ def test_tar_extraction_skips_links_and_refuses_absolute_members_and_oversized_a
         archives.extract(linked, (tmp_path / "z").resolve())
 
 
+@pytest.mark.slow
 def test_grade_takes_a_zip_or_a_tar_gz_like_batch(tmp_path):
     with zipfile.ZipFile(tmp_path / "work.zip", "w") as zf:
         for path in (MINI / "solutions").rglob("*.py"):
@@ -122,6 +125,7 @@ def test_out_into_a_missing_folder_fails_before_grading(tmp_path):
     assert proc.stdout == "" and not (tmp_path / "missing").exists()
 
 
+@pytest.mark.slow
 def test_course_is_accepted_after_the_command_too(tmp_path):
     proc = run_grader("grade", str(MINI / "solutions"), "--topic", "02_other", "--format", "json", *COURSE,
                       cwd=tmp_path)
@@ -133,6 +137,7 @@ def test_course_is_accepted_after_the_command_too(tmp_path):
 
 @pytest.mark.parametrize(("env", "colour"), [({"FORCE_COLOR": "1"}, True), ({"FORCE_COLOR": "0"}, False),
                                              ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, False), ({}, False)])
+@pytest.mark.slow
 def test_force_color_colours_a_pipe_unless_no_color(env, colour):
     import subprocess
 

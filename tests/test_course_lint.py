@@ -78,6 +78,7 @@ def one_line_error(proc, expected: str, course: Path) -> None:
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_grade_refuses_a_broken_course(broken, tmp_path):
     course, expected = broken
     proc = run_grader("--course", str(course / "course.yml"), "grade", str(course / "solutions"))
@@ -85,6 +86,7 @@ def test_grade_refuses_a_broken_course(broken, tmp_path):
     assert proc.stdout == ""  # nothing graded, no table
 
 
+@pytest.mark.slow
 def test_batch_refuses_a_broken_course_and_writes_no_result(broken, tmp_path):
     course, expected = broken
     subs, out = tmp_path / "subs", tmp_path / "out"
@@ -100,6 +102,7 @@ def test_validate_refuses_a_broken_course(broken):
     one_line_error(proc, expected, course)
 
 
+@pytest.mark.slow
 def test_the_unbroken_mini_course_still_grades(tmp_path):
     course = tmp_path / "course"
     shutil.copytree(MINI, course)
@@ -107,6 +110,7 @@ def test_the_unbroken_mini_course_still_grades(tmp_path):
     assert proc.returncode == 0, proc.stderr
 
 
+@pytest.mark.slow
 def test_a_declared_order_without_forward_references_grades(tmp_path):
     course = tmp_path / "course"
     shutil.copytree(MINI, course)

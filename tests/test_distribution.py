@@ -70,6 +70,7 @@ def test_release_refuses_a_non_empty_folder(tmp_path):
     assert proc.returncode == 2 and "not empty" in proc.stderr
 
 
+@pytest.mark.slow
 def test_released_repository_checks_student_work(tmp_path):
     out = tmp_path / "release"
     assert run_grader("--course", str(MINI / "course.yml"), "release", str(out)).returncode == 0
@@ -118,6 +119,7 @@ def _autograde(api, assignment: str, student: str) -> dict:
     return api.get_submission(assignment, student)
 
 
+@pytest.mark.slow
 def test_nbgrader_generates_and_autogrades_with_the_expected_scores(tmp_path, monkeypatch):
     nbgrader = pytest.importorskip("nbgrader", reason="the nbgrader extra is part of .[test]")
     del nbgrader

@@ -19,6 +19,7 @@ def build_nbgrader(out: Path, course: Path = MINI, *extra: str) -> None:
     assert proc.returncode == 0, proc.stderr
 
 
+@pytest.mark.slow
 def test_nbgrader_cells_have_stable_ids(tmp_path):
     nbformat = pytest.importorskip("nbformat", reason="the nbgrader extra is part of .[test]")
     build_nbgrader(tmp_path / "a")

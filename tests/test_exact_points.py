@@ -120,6 +120,7 @@ def test_gradebook_shows_two_decimals_and_json_keeps_exact_shares():
     assert row["04_pool"] == f"{next(t for t in result.topics if t.id == '04_pool').score:.2f}".rstrip("0").rstrip(".")
 
 
+@pytest.mark.slow
 def test_grade_github_on_the_mini_course_records_full_marks_exactly(tmp_path):
     """The real CLI: ``grade --github`` writes the runner results; the reporter's sum is the maximum."""
     env_file, out_file = tmp_path / "env", tmp_path / "out"

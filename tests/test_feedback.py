@@ -8,6 +8,8 @@ import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
+import pytest
+
 from grader.report import html, junit, markdown, table
 from grader.report import json_result as json_report
 from grader.report.feedback import MAX_FAILURES
@@ -105,6 +107,7 @@ def test_junit_counts_a_topic_error_as_a_test_case():
     assert error is not None and error.get("type") == "missing-module"
 
 
+@pytest.mark.slow
 def test_graded_feedback_has_the_tests_words_not_pytests_introspection(tmp_path):
     basics = GOOD_BASICS.replace("    return a + b\n", "    return None\n", 1)
     basics = basics.replace('    return "done"\n', '    raise RuntimeError(__file__)\n')
@@ -120,6 +123,7 @@ def test_graded_feedback_has_the_tests_words_not_pytests_introspection(tmp_path)
     assert "where" not in page and "exercises/01_basics/basics.py" in page
 
 
+@pytest.mark.slow
 def test_topic_errors_are_told_apart_in_the_json(tmp_path):
     sub = write_submission(tmp_path, {"01_basics/basics.py": "def add(a, b):\n    return a\x00 + b\n"})
     result = grade_json(sub)
@@ -136,6 +140,7 @@ def test_topic_errors_are_told_apart_in_the_json(tmp_path):
     assert json_report.as_dict(again)["topics"][0]["error_kind"] == "import-error"
 
 
+@pytest.mark.slow
 def test_validate_writes_junit_and_refuses_formats_it_cannot_write():
     proc = run_grader("--course", str(MINI / "course.yml"), "validate", "--topic", "02_other", "--format", "junit")
     assert proc.returncode == 0, proc.stderr

@@ -34,6 +34,7 @@ def batch(course: Path, subs: Path, out: Path, *extra: str) -> str:
     return proc.stderr
 
 
+@pytest.mark.slow
 def test_every_stored_result_records_what_it_was_graded_against(course, subs, tmp_path):
     batch(course, subs, tmp_path / "out")
     record = json.loads((tmp_path / "out" / "ada.json").read_text())["graded_against"]
@@ -46,6 +47,7 @@ def test_every_stored_result_records_what_it_was_graded_against(course, subs, tm
     assert graded["schema"] == "grader-result/1"
 
 
+@pytest.mark.slow
 def test_a_course_change_regrades_and_says_why(course, subs, tmp_path):
     out = tmp_path / "out"
     batch(course, subs, out)
@@ -59,6 +61,7 @@ def test_a_course_change_regrades_and_says_why(course, subs, tmp_path):
     assert "graded 1 (1 regraded: 1 hidden tests changed), kept 0" in batch(course, subs, out)
 
 
+@pytest.mark.slow
 def test_a_topic_run_then_a_full_run_regrades(course, subs, tmp_path):
     out = tmp_path / "out"
     batch(course, subs, out, "--topic", "02_other")
@@ -67,6 +70,7 @@ def test_a_topic_run_then_a_full_run_regrades(course, subs, tmp_path):
     assert json.loads((out / "ada.json").read_text())["score"] == 9
 
 
+@pytest.mark.slow
 def test_a_corrupt_or_unrecorded_result_is_regraded_not_a_crash(course, subs, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
@@ -79,6 +83,7 @@ def test_a_corrupt_or_unrecorded_result_is_regraded_not_a_crash(course, subs, tm
     assert "1 no record of what it was graded against" in batch(course, subs, out)
 
 
+@pytest.mark.slow
 def test_merge_refuses_results_graded_against_different_courses_unless_allowed(course, subs, tmp_path):
     shutil.copytree(MINI / "solutions", tmp_path / "other" / "bo")
     batch(course, subs, tmp_path / "one")

@@ -11,6 +11,7 @@ GOOD_OTHER = "def double(x):\n    return 2 * x\n"
 GOOD_BASICS = (MINI / "solutions/01_basics/basics.py").read_text()
 
 
+@pytest.mark.slow
 def test_solutions_score_full_marks_and_stubs_zero():
     full = grade_json(MINI / "solutions")
     assert full["schema"] == "grader-result/1"
@@ -21,6 +22,7 @@ def test_solutions_score_full_marks_and_stubs_zero():
     assert all(t["status"] == "failed" for t in by_id(stubs).values())
 
 
+@pytest.mark.slow
 def test_json_contract_fields():
     result = grade_json(MINI / "solutions")
     assert set(result) >= {"schema", "score", "max_score", "topics", "flags", "sandbox"}
@@ -31,6 +33,7 @@ def test_json_contract_fields():
             assert test["status"] in {"passed", "failed", "error", "timeout"}
 
 
+@pytest.mark.slow
 def test_a_deadlock_costs_one_test_and_the_rest_is_graded(tmp_path):
     basics = GOOD_BASICS.replace("    with lock:\n        return a + b", "    lock.acquire()\n    return a + b")
     sub = write_submission(tmp_path, {"01_basics/basics.py": basics, "02_other/other.py": GOOD_OTHER})
@@ -46,6 +49,7 @@ def test_a_deadlock_costs_one_test_and_the_rest_is_graded(tmp_path):
     assert elapsed < 2 + 25, f"grading took {elapsed:.1f} s; a hang should cost about its own timeout"
 
 
+@pytest.mark.slow
 def test_a_hang_that_ignores_the_alarm_is_killed_by_the_outer_deadline(tmp_path):
     basics = GOOD_BASICS.replace(
         "def add(a, b):\n",
@@ -60,6 +64,7 @@ def test_a_hang_that_ignores_the_alarm_is_killed_by_the_outer_deadline(tmp_path)
     assert tests["test_basics.py::TestHelper::test_helper"]["status"] == "passed"
 
 
+@pytest.mark.slow
 def test_setsid_child_ignoring_sigterm_leaves_no_process_behind(tmp_path):
     marker = f"leak-{os.getpid()}-{time.time_ns()}"
     basics = GOOD_BASICS.replace(
@@ -84,6 +89,7 @@ def test_syntax_error_scores_that_topic_zero_and_grades_the_others(tmp_path):
     assert topics["01_basics"]["score"] == topics["01_basics"]["max_score"] == 7
 
 
+@pytest.mark.slow
 def test_missing_module_and_symlink_are_reported(tmp_path):
     sub = write_submission(tmp_path / "s", {"01_basics/basics.py": GOOD_BASICS})
     (sub / "02_other").mkdir()
@@ -118,6 +124,7 @@ os._exit(0)
     assert any(f["code"] == "forged-record" and f["topic"] == "02_other" for f in result["flags"])
 
 
+@pytest.mark.slow
 def test_injected_files_are_not_copied_and_are_flagged(tmp_path):
     conftest = "import pytest\n@pytest.hookimpl(hookwrapper=True)\ndef pytest_runtest_makereport(item, call):\n" \
                "    outcome = yield\n    outcome.get_result().outcome = 'passed'\n"
@@ -134,6 +141,7 @@ def test_injected_files_are_not_copied_and_are_flagged(tmp_path):
     assert any("conftest.py" in n for n in notes) and any("evil.pth" in n for n in notes)
 
 
+@pytest.mark.slow
 def test_topic_filter_and_table_output():
     proc = run_grader("--course", str(MINI / "course.yml"), "grade", str(MINI / "solutions"), "--topic", "02_other")
     assert proc.returncode == 0
@@ -160,6 +168,7 @@ def test_usage_and_config_errors_exit_2_with_one_line(args, message):
     assert len([line for line in proc.stderr.splitlines() if line.strip()]) <= 3
 
 
+@pytest.mark.slow
 def test_check_runs_the_visible_tests_on_the_students_exercises(tmp_path):
     import shutil
 
@@ -178,6 +187,7 @@ def test_check_runs_the_visible_tests_on_the_students_exercises(tmp_path):
     assert "not done yet: add still raises NotImplementedError" in table.stdout  # no unrelated hint (#15)
 
 
+@pytest.mark.slow
 def test_validate_reports_each_mutant_and_the_tests_that_caught_it():
     import json
 
@@ -196,6 +206,7 @@ def test_validate_reports_each_mutant_and_the_tests_that_caught_it():
     assert basics["mutation_score"] == 1.0
 
 
+@pytest.mark.slow
 def test_validate_shows_progress_on_a_terminal_only(tmp_path):
     """A release check takes an hour: on a terminal it shows gradings done of the total."""
     import sys
@@ -210,6 +221,7 @@ def test_validate_shows_progress_on_a_terminal_only(tmp_path):
     assert quiet.returncode == 0 and "validating" not in quiet.stderr, quiet.stderr
 
 
+@pytest.mark.slow
 def test_out_may_be_a_fifo_or_device_and_stays_one(tmp_path):
     """--out /dev/null (or a FIFO) is written through, never replaced by a regular file."""
     import stat
@@ -228,6 +240,7 @@ def test_out_may_be_a_fifo_or_device_and_stays_one(tmp_path):
     assert '"schema": "grader-result/1"' in received[0]
 
 
+@pytest.mark.slow
 def test_validate_fails_when_a_mutant_survives(tmp_path):
     import shutil
 
@@ -241,6 +254,7 @@ def test_validate_fails_when_a_mutant_survives(tmp_path):
     assert "ok       02_other mutant triples: caught in 1/1 runs" in proc.stdout
 
 
+@pytest.mark.slow
 def test_validate_perturb_classifies_a_flaky_solution_with_a_reproducer(tmp_path):
     import json
     import random
@@ -268,6 +282,7 @@ def test_validate_perturb_classifies_a_flaky_solution_with_a_reproducer(tmp_path
     assert again["topics"][0]["solution"]["runs"][0]["score"] == 0, "the reproducer must reproduce the failure"
 
 
+@pytest.mark.slow
 def test_a_broken_hidden_test_file_costs_only_its_topic(tmp_path):
     import shutil
 

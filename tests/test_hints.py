@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from grader.course import Exercise
 from tests.conftest import MINI, by_id, grade_json, run_grader, write_submission
 
@@ -29,6 +31,7 @@ def _course(tmp_path, hints: str = WHEN_HINTS):
     return course
 
 
+@pytest.mark.slow
 def test_a_hint_is_shown_only_for_the_failure_its_when_matches(tmp_path):
     course = _course(tmp_path)
     basics = GOOD_BASICS.replace("    return a + b\n", "    return a - b\n", 1)
@@ -41,6 +44,7 @@ def test_a_hint_is_shown_only_for_the_failure_its_when_matches(tmp_path):
     assert "Look at the operator." not in {t["hint"] for t in tests.values()}, "a plain hint is never attached"
 
 
+@pytest.mark.slow
 def test_a_failure_no_hint_fits_stands_alone(tmp_path):
     """The issue's complaint: the exercise's first hint was shown for an unrelated failure."""
     course = _course(tmp_path, 'hints: ["Call p.start(), not p.run()."]')
@@ -60,6 +64,7 @@ def test_grader_hint_still_shows_every_hint_in_order(tmp_path):
                      "hint 3/3 for 01_basics/add: Negative numbers too."]
 
 
+@pytest.mark.slow
 def test_a_stub_says_not_done_yet_with_no_unrelated_hint():
     result = grade_json(MINI / "exercises")
     for test in by_id(result).values():
@@ -70,6 +75,7 @@ def test_a_stub_says_not_done_yet_with_no_unrelated_hint():
     assert add["message"].endswith("in exercises/01_basics/basics.py)")
 
 
+@pytest.mark.slow
 def test_top_level_code_reading_argv_names_the_students_line_not_the_graders_flags(tmp_path):
     """A module without `if __name__ == "__main__":` runs its script code when the tests import it."""
     basics = GOOD_BASICS + "\n\nimport multiprocessing\nctx = multiprocessing.get_context(sys.argv[1])\n"

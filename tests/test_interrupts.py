@@ -100,6 +100,7 @@ def _nothing_left(marker: str) -> None:
     assert not processes_with(marker), [p.info["cmdline"] for p in processes_with(marker)]
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_grade_kills_the_sandboxes_says_what_was_graded_and_exits_130(course, hanging, tmp_path):
     code, text, took = _interrupt_on_a_terminal(_grader(course, "grade", str(hanging), "--jobs", "2"),
                                                 str(tmp_path), "02_other")
@@ -111,6 +112,7 @@ def test_ctrl_c_during_grade_kills_the_sandboxes_says_what_was_graded_and_exits_
     _nothing_left(str(tmp_path))
 
 
+@pytest.mark.slow
 def test_sigterm_during_grade_does_the_same(course, hanging, tmp_path):
     proc = subprocess.Popen(_grader(course, "grade", str(hanging), "--jobs", "2"), cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -126,6 +128,7 @@ def test_sigterm_during_grade_does_the_same(course, hanging, tmp_path):
     _nothing_left(str(tmp_path))
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_batch_keeps_every_finished_student_and_the_next_run_resumes(course, hanging, tmp_path):
     subs, out = tmp_path / "subs", tmp_path / "out"
     shutil.copytree(MINI / "solutions", subs / "ada")
@@ -145,6 +148,7 @@ def test_ctrl_c_during_batch_keeps_every_finished_student_and_the_next_run_resum
     assert "graded 1, kept 1" in again.stderr
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_check_exits_130_at_once(course, hanging, tmp_path):
     code, text, took = _interrupt_on_a_terminal(_grader(course, "check", "--path", str(hanging)), str(tmp_path),
                                                 "02_other")
@@ -154,6 +158,7 @@ def test_ctrl_c_during_check_exits_130_at_once(course, hanging, tmp_path):
     _nothing_left(str(tmp_path))
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_watch_stops_the_running_check_at_once(course, hanging, tmp_path):
     code, text, took = _interrupt_on_a_terminal(_grader(course, "watch", "--path", str(hanging)), str(tmp_path),
                                                 "02_other")
@@ -162,6 +167,7 @@ def test_ctrl_c_during_watch_stops_the_running_check_at_once(course, hanging, tm
     _nothing_left(str(tmp_path))
 
 
+@pytest.mark.slow
 def test_sigterm_during_validate_exits_130(course, hanging, tmp_path):
     shutil.copyfile(hanging / "01_basics" / "basics.py", course / "solutions" / "01_basics" / "basics.py")
     proc = subprocess.Popen(_grader(course, "validate", "--topic", "01_basics", "--only", "solution"), cwd=ROOT,

@@ -251,6 +251,7 @@ def test_flags_are_capped_per_code_with_a_count_and_messages_are_capped():
     assert table.render(result).count("flag [suspicious-code]") == MAX_FLAGS_PER_CODE + 1
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_sanitisers_stay_linear_on_1_mb_hostile_inputs():
     """No pattern backtracks: a megabyte of unterminated escapes, command prefixes or formula

@@ -73,6 +73,7 @@ def test_setsid_orphan_ignoring_sigterm_is_killed_after_a_normal_exit(tmp_path, 
     assert processes_with(marker) == []
 
 
+@pytest.mark.slow
 def test_deadline_kills_the_tree_of_a_hung_run(tmp_path, tier):
     marker = f"hung-{os.getpid()}-{time.time_ns()}"
     outcome, elapsed = run(tmp_path, ORPHAN.format(marker=marker, tail="time.sleep(60)"), deadline=1.0, tier=tier)
@@ -82,6 +83,7 @@ def test_deadline_kills_the_tree_of_a_hung_run(tmp_path, tier):
     assert processes_with(marker) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pause", [0.05, 0.0005])
 def test_hydra_that_keeps_reforking_is_killed(tmp_path, tier, pause):
     """A process that forks and exits in a loop; the fast one re-forks between the kill's /proc
@@ -171,6 +173,7 @@ def test_a_command_that_cannot_start_is_reported(tmp_path, tier):
         assert "/nonexistent/python" in outcome.output
 
 
+@pytest.mark.slow
 def test_killing_the_supervisor_leaves_nothing_behind(tmp_path, tier):
     marker = f"parricide-{os.getpid()}-{time.time_ns()}"
     code = ORPHAN.format(marker=marker, tail="""
@@ -276,6 +279,7 @@ def test_linux_tier_stops_a_fork_bomb(tmp_path):
     assert elapsed < 15
 
 
+@pytest.mark.slow
 @needs_linux
 @pytest.mark.skipif(LINUX is None or not LINUX.contains_memory, reason="no memory cgroup")
 def test_linux_tier_caps_memory_summed_over_processes(tmp_path):

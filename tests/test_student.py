@@ -30,6 +30,7 @@ def clone(tmp_path):
     return target
 
 
+@pytest.mark.slow
 def test_check_edit_check_status(clone):
     first = run_grader("check", cwd=clone)
     assert first.returncode == 0
@@ -64,6 +65,7 @@ def test_hints_come_one_at_a_time_weakest_first(tmp_path):
     assert wrong.returncode == 2 and "did you mean double" in wrong.stderr
 
 
+@pytest.mark.slow
 def test_watch_rechecks_on_save_and_stops_cleanly_on_ctrl_c(tmp_path):
     course = tmp_path / "course"
     shutil.copytree(MINI, course)

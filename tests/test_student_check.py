@@ -35,6 +35,7 @@ def screen_lines(text: str) -> list[str]:
     return [line.rsplit("\r", 1)[-1] for line in ANSI.sub("", text.replace("\r\n", "\n")).split("\n")]
 
 
+@pytest.mark.slow
 def test_first_check_shows_progress_then_a_short_page(release):
     code, seen = run_on_a_terminal(sized(60, "check"), cwd=release)
     assert code == 0, seen
@@ -51,6 +52,7 @@ def test_first_check_shows_progress_then_a_short_page(release):
     assert all(line == line.rstrip() for line in lines), "no trailing blanks (a full line would wrap)"
 
 
+@pytest.mark.slow
 def test_one_topic_shows_its_failures_indented_at_the_terminal_width(release):
     code, seen = run_on_a_terminal(sized(50, "check", "01_basics"), cwd=release)
     assert code == 0, seen
@@ -63,6 +65,7 @@ def test_one_topic_shows_its_failures_indented_at_the_terminal_width(release):
     assert "add still raises NotImplementedError" in " ".join(part.strip() for part in block)
 
 
+@pytest.mark.slow
 def test_verbose_shows_every_topic(release):
     proc = run_grader("check", "-v", cwd=release)
     assert proc.returncode == 0, proc.stderr
@@ -88,6 +91,7 @@ def readme_commands(readme: str) -> list[str]:
     return list(dict.fromkeys(c.strip() for c in found))
 
 
+@pytest.mark.slow
 def test_the_readme_commands_work_as_written(tmp_path):
     out = tmp_path / "release"
     assert run_grader("--course", str(MINI / "course.yml"), "release", str(out)).returncode == 0
