@@ -78,6 +78,25 @@ def test_length_is_capped_with_a_count_of_what_was_left_out():
         assert f"failure number {MAX_FAILURES - 1}" in text and f"failure number {MAX_FAILURES}" not in text
 
 
+def test_an_exercise_whose_tests_all_failed_alike_is_one_entry():
+    stub = "not done yet: run_squares still raises NotImplementedError"
+    tests = tuple(TestResult(f"t.py::TestRunSquares::test_{i}", "run_squares", Status.FAILED, 1.0, stub)
+                  for i in range(6))
+    result = GradeResult((TopicResult("01_processes", "Processes", tests),), "linux")
+    for text in (markdown.render(result), _text(html.render(result)), table.render(result)):
+        assert text.count(stub) == 1 and "all 6 tests" in text, text
+
+
+def test_a_long_list_of_cases_is_counted_not_spelled_out():
+    tests = tuple(TestResult(f"t.py::TestElapsed::test_model[case{i}]", "elapsed", Status.FAILED, 1.0, "wrong")
+                  for i in range(32))
+    tests += (TestResult("t.py::TestElapsed::test_other", "elapsed", Status.PASSED, 1.0),)
+    result = GradeResult((TopicResult("00_concepts", "Concepts", tests),), "linux")
+    text = markdown.render(result).replace("\\", "")
+    assert "TestElapsed::test_model [case0, case1, case2, and 29 more cases]" in text
+    assert "case3," not in text
+
+
 def _broken(topic_id: str, message: str, kind: ErrorKind | None = None) -> TopicResult:
     return TopicResult(topic_id, topic_id, (), (), message, max_points=10.0, error_kind=kind)
 

@@ -2,7 +2,9 @@
 terminal table render, so that they say the same thing.
 
 Failures are grouped by exercise. Runs of one test that failed the same way under several start
-methods (``[fork]``, ``[spawn]``, ``[forkserver]``) are one entry listing the methods. A message
+methods (``[fork]``, ``[spawn]``, ``[forkserver]``) are one entry listing the methods (a long list of
+cases is counted); when every test of an exercise failed the same way (a stub's "not done yet"),
+the exercise has one entry. A message
 shared by several topics (an unreadable zip costs every topic) is said once. At most
 ``MAX_FAILURES`` entries are kept per student; the rest are counted (``... and 14 more failures``).
 """
@@ -17,6 +19,8 @@ from grader.result import ErrorKind, FlagCode, GradeResult, Status, TestResult, 
 
 MAX_FAILURES = 25
 """Failure entries shown per student; the others are only counted."""
+MAX_VARIANTS = 4
+"""Parametrisations named in one entry; more are counted (``and 29 more cases``)."""
 _PARAM = re.compile(r"^(?P<base>.*?)\[(?P<param>[^\[\]]*)\]$")
 
 
@@ -34,7 +38,11 @@ class Failure:
 
     @property
     def label(self) -> str:
-        return self.test + (f" [{', '.join(self.variants)}]" if self.variants else "")
+        if not self.variants:
+            return self.test
+        shown = self.variants if len(self.variants) <= MAX_VARIANTS else self.variants[:MAX_VARIANTS - 1]
+        more = len(self.variants) - len(shown)
+        return f"{self.test} [{', '.join(shown)}{f', and {more} more cases' if more else ''}]"
 
 
 @dataclass(frozen=True)
@@ -121,9 +129,16 @@ def _failures(topic: TopicResult, tests: list[TestResult]) -> list[Failure]:
         groups.setdefault(key, []).append(test)
         if match:
             variants.setdefault(key, []).append(match.group("param"))
-    return [Failure(key[0], tuple(variants.get(key, ())), key[1], key[2], key[3],
-                    math.fsum(t.score for t in group), math.fsum(t.max_score for t in group))
-            for key, group in groups.items()]
+    failures = [Failure(key[0], tuple(variants.get(key, ())), key[1], key[2], key[3],
+                        math.fsum(t.score for t in group), math.fsum(t.max_score for t in group))
+                for key, group in groups.items()]
+    if len(failures) > 1 and len({(f.status, f.message, f.hint) for f in failures}) == 1:
+        # Every test of the exercise failed the same way (a stub's "not done yet", an import
+        # error): one entry says it once.
+        first = failures[0]
+        return [Failure(f"all {len(failures)} tests", (), first.status, first.message, first.hint,
+                        math.fsum(f.score for f in failures), math.fsum(f.max_score for f in failures))]
+    return failures
 
 
 def points(value: float) -> str:
