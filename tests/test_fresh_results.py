@@ -100,3 +100,18 @@ def test_merge_refuses_results_graded_against_different_courses_unless_allowed(c
                          "--allow-mixed")
     assert allowed.returncode == 0, allowed.stderr
     assert len((tmp_path / "m" / "gradebook.csv").read_text().splitlines()) == 3
+
+
+def test_a_changed_probe_makes_the_record_differ(tmp_path, monkeypatch):
+    """The probes decide verdicts like the hidden tests: editing one (without a version bump) is a change."""
+    from grader import course as course_model
+    from grader.grading import freshness
+
+    probes = tmp_path / "grader" / "probes"
+    shutil.copytree(freshness._PROBES, probes, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(freshness, "_PROBES", probes)
+    loaded = course_model.load(MINI / "course.yml")
+    before = freshness.current(loaded, list(loaded.topics))
+    assert freshness.why_stale(before, freshness.current(loaded, list(loaded.topics))) == ""
+    (probes / "amplify.py").write_text((probes / "amplify.py").read_text() + "\n# changed\n")
+    assert freshness.why_stale(before, freshness.current(loaded, list(loaded.topics))) == "hidden tests changed"

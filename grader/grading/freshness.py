@@ -2,7 +2,7 @@
 
 Every result the grader stores (``batch``'s ``<student>.json``, ``grade --format json``) carries a
 ``graded_against`` record: the topics graded, a SHA-256 of course.yml, one of the hidden tests of
-those topics (every file of their folders) and the grader's version. ``batch`` regrades a result
+those topics (every file of their folders, and the probes they call) and the grader's version. ``batch`` regrades a result
 whose record differs from the current course, or that has none, and ``merge`` refuses to join
 results whose records differ (``--allow-mixed`` accepts them).
 """
@@ -19,6 +19,7 @@ from grader import __version__
 from grader.course import Course, Topic
 from grader.result import GradeResult
 
+_PROBES = Path(__file__).resolve().parent.parent / "probes"
 KEY = "graded_against"
 """The optional field of a ``grader-result/1`` document that holds the record."""
 
@@ -29,7 +30,7 @@ class Basis:
     course_yml: str
     """SHA-256 of course.yml as read."""
     hidden_tests: str
-    """SHA-256 over the hidden-test folders of ``topics`` (names and contents of every file)."""
+    """SHA-256 over the hidden-test folders of ``topics`` and ``grader/probes`` (names and contents)."""
     grader_version: str
 
     def as_dict(self) -> dict[str, Any]:
@@ -57,10 +58,13 @@ class Basis:
 def current(course: Course, topics: list[Topic]) -> Basis:
     """What grading ``topics`` of ``course`` now is graded against."""
     digest = hashlib.sha256()
-    for topic in sorted(topics, key=lambda t: t.id):
-        folder = course.hidden_tests(topic).parent
+    # The probes decide verdicts as much as the tests that call them: a changed probe without a
+    # version bump still makes earlier results stale.
+    folders = [(course.hidden_tests(t).parent, course.root) for t in sorted(topics, key=lambda t: t.id)]
+    folders.append((_PROBES, _PROBES.parent.parent))
+    for folder, root in folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            name = path.relative_to(course.root).as_posix().encode("utf-8", "surrogateescape")
+            name = path.relative_to(root).as_posix().encode("utf-8", "surrogateescape")
             content = path.read_bytes()
             digest.update(b"%d:%s%d:" % (len(name), name, len(content)) + content)
     course_yml = hashlib.sha256(course.course_file.read_bytes()).hexdigest()
