@@ -388,9 +388,7 @@ def scan_source(source: str | bytes, shown: str) -> list[str]:
 def scan_files(folder: Path, names: tuple[str, ...] | list[str]) -> list[str]:
     """Scan the submission's copied ``.py`` files in ``folder`` (the grader's own copy)."""
     found = []
-    for name in names:
-        if not name.endswith(".py"):
-            continue
+    for name in (n for n in names if n.endswith(".py")):
         path = folder / name
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))

@@ -1,7 +1,7 @@
 """Hidden tests for 02_ipc (module ``ipc``).
 
 Every test runs under fork, spawn and forkserver (the ``ctx`` fixture). Parent-side spies
-(grader.probes.ipc_state) make each mistake fail fast and every time:
+(grader.probes.ipc_probes) make each mistake fail fast and every time:
 
 * the parent's Connection.send/recv calls are recorded, so the tests see that the numbers really
   crossed the pipe and that pings and pongs alternate;
@@ -26,7 +26,7 @@ import queue
 import pytest
 
 from grader.probes import call_with_timeout, load_student, tasks
-from grader.probes.ipc_state import BigProducer, GatedProducer, connection_log, queue_guards
+from grader.probes.ipc_probes import BigProducer, GatedProducer, connection_log, queue_guards
 
 CALL_LIMIT = 10.0  # backstop: the correct solution returns in under 1 s (spawn at load 13: ~4 s)
 

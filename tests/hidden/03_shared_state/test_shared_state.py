@@ -1,7 +1,7 @@
 """Hidden tests for 03_shared_state (module ``shared_state``).
 
 Every test runs under fork, spawn and forkserver (the ``ctx`` fixture). Lost updates are forced,
-not hoped for (grader.probes.ipc_state):
+not hoped for (grader.probes.shared_state_probes):
 
 * ``ctx.Manager`` is replaced by a manager whose dict holds the first read of a key until a
   second process reads it too (unless the reader holds that manager's Lock), and the word
@@ -24,7 +24,7 @@ from collections import Counter
 import pytest
 
 from grader.probes import call_with_timeout, load_student
-from grader.probes.ipc_state import BarrierChunk, ManagerFactory, RLockFactory, block_exists, shm_spy
+from grader.probes.shared_state_probes import BarrierChunk, ManagerFactory, RLockFactory, block_exists, shm_spy
 
 CALL_LIMIT = 15.0  # backstop: the correct solution returns in about 1 s (spawn at load 13: ~3 s)
 BARRIER_WAIT = 5.0  # the workers of one call meet in well under 1 s
