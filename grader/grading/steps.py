@@ -17,7 +17,7 @@ from grader.grading.intake import intake
 from grader.grading.records import TestRun
 from grader.grading.runner import RunReport, TopicRunner
 from grader.grading.scoring import score_topic
-from grader.grading.suspicious import scan_files
+from grader.grading.suspicious import scan_files, taught
 from grader.result import ErrorKind, Flag, FlagCode, TopicResult
 from grader.sandboxed.protocol import TestOutcome
 
@@ -117,7 +117,8 @@ def collect_visible(run: TopicRun) -> TopicResult | None:
 
 
 def scan(run: TopicRun) -> TopicResult | None:
-    run.flags += [Flag(FlagCode.SUSPICIOUS_CODE, line) for line in scan_files(run.job.files, run.copied)]
+    allowed = taught(run.course.solution(run.topic))
+    run.flags += [Flag(FlagCode.SUSPICIOUS_CODE, line) for line in scan_files(run.job.files, run.copied, allowed)]
     return None
 
 

@@ -17,112 +17,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.grading.suspicious_rules import ATTRS, CALLS, ENV_WHOLE, LYING, MODULES, STRINGS
+
 MAX_FINDINGS = 8
 """Per file; the rest are counted in one more line."""
-
-_CALLS = {
-    "gc.get_objects": "walks the garbage collector's objects",
-    "gc.get_referrers": "walks the garbage collector's objects",
-    "gc.get_referents": "walks the garbage collector's objects",
-    "sys._getframe": "walks stack frames",
-    "sys._current_frames": "walks other threads' stack frames",
-    "inspect.currentframe": "walks stack frames",
-    "inspect.stack": "walks stack frames",
-    "inspect.getouterframes": "walks stack frames",
-    "inspect.getinnerframes": "walks stack frames",
-    "inspect.trace": "walks stack frames",
-    "inspect.getsource": "reads source code at run time",
-    "inspect.getsourcefile": "reads source code at run time",
-    "inspect.getfile": "reads source code at run time",
-    "inspect.getsourcelines": "reads source code at run time",
-    "sys.settrace": "installs a tracer",
-    "sys.setprofile": "installs a profiler hook",
-    "threading.settrace": "installs a tracer",
-    "threading.setprofile": "installs a profiler hook",
-    "signal.signal": "changes signal handlers (the grader's timeout is a signal)",
-    "signal.setitimer": "changes interval timers (the grader's timeout is one)",
-    "signal.alarm": "changes the alarm (the grader's timeout is one)",
-    "signal.pthread_sigmask": "blocks signals (the grader's timeout is a signal)",
-    "signal.siginterrupt": "changes signal behaviour",
-    "signal.sigwait": "changes signal behaviour",
-    "os.setsid": "detaches a process from the run's session",
-    "os.setpgrp": "detaches a process from the run's process group",
-    "os.setpgid": "detaches a process from the run's process group",
-    "os.killpg": "signals a whole process group",
-    "os.closerange": "closes file descriptors it did not open",
-    "os.dup2": "replaces file descriptors",
-    "atexit.register": "registers an exit handler",
-    "resource.setrlimit": "changes resource limits",
-    "resource.prlimit": "changes resource limits",
-    "os.symlink": "creates a symbolic link",
-    "os.link": "creates a hard link",
-    "exec": "runs dynamically built code",
-    "eval": "runs dynamically built code",
-    "compile": "compiles code at run time",
-    "__import__": "imports a module by a computed name",
-    "sys.addaudithook": "installs an audit hook",
-    "sysconfig.get_paths": "looks for the interpreter's own folders",
-    "sysconfig.get_path": "looks for the interpreter's own folders",
-    "site.getsitepackages": "looks for the interpreter's packages",
-    "site.getusersitepackages": "looks for the interpreter's packages",
-}
-_MODULES = {
-    "ctypes": "calls C directly",
-    "_ctypes": "calls C directly",
-    "cffi": "calls C directly",
-    "pytest": "uses the test framework",
-    "_pytest": "uses the test framework",
-    "pytest_timeout": "uses the test framework's timeout plugin",
-    "pluggy": "uses the test framework's plugin system",
-    "grader": "uses the grader's own code",
-    "conftest": "uses the test framework",
-    "faulthandler": "uses the interpreter's crash/hang reporting",
-    "bdb": "uses the debugger",
-    "pdb": "uses the debugger",
-    "pydevd": "uses the debugger",
-    "marshal": "loads code objects",
-}
-_ATTRS = {
-    "f_back": "walks stack frames",
-    "f_globals": "reads another frame's globals",
-    "f_locals": "reads another frame's locals",
-    "f_builtins": "reads a frame's builtins",
-    "tb_frame": "walks stack frames",
-    "gi_frame": "walks stack frames",
-    "cr_frame": "walks stack frames",
-    "__subclasses__": "walks the class hierarchy",
-    "__globals__": "reads a function's globals",
-    "__code__": "rewrites or reads code objects",
-    "__builtins__": "reaches the builtins",
-    "SUPPRESS_TIMEOUT": "switches the test timeout off",
-    "excepthook": "replaces an exception hook",
-}
-_STRINGS = (
-    ("/proc", "looks at /proc"),
-    ("/dev/fd", "looks at its file descriptors"),
-    ("pytest", "names the test framework"),
-    ("conftest", "names the test framework"),
-    ("suppress_timeout", "names the test timeout switch"),
-    ("reporter", "names the grader's reporter"),
-    ("nonce", "names the grader's result channel"),
-    ("record-fd", "names the grader's result channel"),
-    ("run_tests", "names the grader's runner"),
-    ("grader", "names the grader"),
-    ("hidden", "names the hidden tests"),
-    ("solutions", "names the reference solutions"),
-    ("site-packages", "names the interpreter's packages"),
-    ("sitecustomize", "names an interpreter start-up hook"),
-    (".pth", "names an interpreter start-up hook"),
-    ("/etc/shadow", "names a system secret"),
-    ("token", "looks for secrets"),
-    ("secret", "looks for secrets"),
-    ("sudo", "asks for more privileges"),
-)
-_ENV_WHOLE = {"items", "keys", "values", "copy"}
-_LYING = {"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__instancecheck__", "__subclasscheck__"}
-"""Methods that decide what ``==``, ``<`` or ``isinstance`` answer: no exercise needs them, and an
-object that lies through them passes any comparison a test makes."""
-
 
 @dataclass(frozen=True)
 class Finding:
@@ -178,7 +76,7 @@ class _Scanner(ast.NodeVisitor):
             self.add(node, f"defines {node.name} (runs code wherever the object is unpickled)")
         if node.name == "__eq__" and _always_true(node):
             self.add(node, "defines an __eq__ that always returns True")
-        elif node.name in _LYING and _ignores_other(node):
+        elif node.name in LYING and _ignores_other(node):
             self.add(node, f"defines a {node.name} that ignores what it is compared with")
         self.functions += 1
         self.generic_visit(node)
@@ -246,28 +144,28 @@ class _Scanner(ast.NodeVisitor):
         for alias in node.names:
             full = f"{module}.{alias.name}" if module else alias.name
             self.aliases[alias.asname or alias.name] = full
-            if full in _CALLS:
-                self.add(node, f"{_CALLS[full]} ({full})")
+            if full in CALLS:
+                self.add(node, f"{CALLS[full]} ({full})")
 
     def _module(self, node: ast.AST, name: str) -> None:
         top = name.split(".")[0]
-        if top in _MODULES:
-            self.add(node, f"{_MODULES[top]} ({name})")
+        if top in MODULES:
+            self.add(node, f"{MODULES[top]} ({name})")
 
     def visit_Call(self, node: ast.Call) -> None:
         name = self.dotted(node.func)
-        if name in _CALLS:
-            self.add(node, f"{_CALLS[name]} ({name})")
+        if name in CALLS:
+            self.add(node, f"{CALLS[name]} ({name})")
         if name in ("__import__", "importlib.import_module") and node.args and isinstance(node.args[0], ast.Constant):
             self._module(node, str(node.args[0].value))
         if name in ("getattr", "setattr", "hasattr", "delattr") and len(node.args) >= 2:
             attr = node.args[1]
             if isinstance(attr, ast.Constant) and isinstance(attr.value, str):
-                if attr.value in _ATTRS:
-                    self.add(node, f"{_ATTRS[attr.value]} ({name}(..., {attr.value!r}))")
+                if attr.value in ATTRS:
+                    self.add(node, f"{ATTRS[attr.value]} ({name}(..., {attr.value!r}))")
                 base = self.dotted(node.args[0])
-                if f"{base}.{attr.value}" in _CALLS:
-                    self.add(node, f"{_CALLS[f'{base}.{attr.value}']} ({name}({base}, {attr.value!r}))")
+                if f"{base}.{attr.value}" in CALLS:
+                    self.add(node, f"{CALLS[f'{base}.{attr.value}']} ({name}({base}, {attr.value!r}))")
         if name in ("os.kill", "os.killpg") and node.args:
             target = node.args[0]
             if (isinstance(target, ast.Call) and self.dotted(target.func) in ("os.getppid", "os.getpgid", "os.getpgrp")) or (
@@ -290,10 +188,10 @@ class _Scanner(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        if node.attr in _ATTRS:
-            self.add(node, f"{_ATTRS[node.attr]} (.{node.attr})")
+        if node.attr in ATTRS:
+            self.add(node, f"{ATTRS[node.attr]} (.{node.attr})")
         base = self.dotted(node.value)
-        if base == "os.environ" and node.attr in _ENV_WHOLE:
+        if base == "os.environ" and node.attr in ENV_WHOLE:
             self.add(node, "reads the whole environment")
         if base == "sys" and node.attr in ("modules", "meta_path", "path_hooks") and isinstance(node.ctx, ast.Load):
             pass  # reading sys.modules is common; only assignments below are flagged
@@ -314,7 +212,7 @@ class _Scanner(ast.NodeVisitor):
         self.generic_visit(node)
 
     def _assigned(self, target: ast.AST, value: ast.AST | None = None) -> None:
-        if isinstance(target, ast.Name) and target.id in _LYING and not (
+        if isinstance(target, ast.Name) and target.id in LYING and not (
                 isinstance(value, ast.Lambda) and not _ignores_other(value)):
             self.add(target, f"sets {target.id} to something other than a method that compares")
         if isinstance(target, ast.Subscript):
@@ -326,11 +224,11 @@ class _Scanner(ast.NodeVisitor):
 
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, str) and id(node) not in self.docstrings:
-            if node.value in _LYING:
+            if node.value in LYING:
                 self.add(node, f"names {node.value} (a comparison built at run time)")
                 return
             lowered = node.value.lower()
-            for needle, reason in _STRINGS:
+            for needle, reason in STRINGS:
                 if needle in lowered:
                     self.add(node, f"{reason} ({_quote(node.value, needle)})")
                     break
@@ -363,8 +261,9 @@ def _is_main_guard(test: ast.expr) -> bool:
             and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators))
 
 
-def scan_source(source: str | bytes, shown: str) -> list[str]:
-    """``shown:line: reason`` for each suspicious construct (empty if the file does not parse)."""
+def scan_source(source: str | bytes, shown: str, allowed: frozenset[str] = frozenset()) -> list[str]:
+    """``shown:line: reason`` for each suspicious construct (empty if the file does not parse), but
+    for the reasons in ``allowed``."""
     try:
         tree = ast.parse(source, filename=shown)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -377,7 +276,7 @@ def scan_source(source: str | bytes, shown: str) -> list[str]:
     seen, lines = set(), []
     for finding in sorted(scanner.findings, key=lambda f: f.line):
         key = (finding.line, finding.reason)
-        if key not in seen:
+        if key not in seen and finding.reason not in allowed:
             seen.add(key)
             lines.append(finding.text(shown))
     if len(lines) > MAX_FINDINGS:
@@ -385,7 +284,19 @@ def scan_source(source: str | bytes, shown: str) -> list[str]:
     return lines
 
 
-def scan_files(folder: Path, names: tuple[str, ...] | list[str]) -> list[str]:
+def taught(solution: Path) -> frozenset[str]:
+    """The reasons a topic's reference solution itself gives (none where it is absent, as in a
+    student's copy): what a topic teaches is not suspicious in that topic."""
+    try:
+        tree = ast.parse(solution.read_bytes(), filename=solution.name)
+    except (OSError, SyntaxError, ValueError):
+        return frozenset()
+    scanner = _Scanner()
+    scanner.visit(tree)
+    return frozenset(f.reason for f in scanner.findings)
+
+
+def scan_files(folder: Path, names: tuple[str, ...] | list[str], allowed: frozenset[str] = frozenset()) -> list[str]:
     """Scan the submission's copied ``.py`` files in ``folder`` (the grader's own copy)."""
     found = []
     for name in (n for n in names if n.endswith(".py")):
@@ -395,5 +306,5 @@ def scan_files(folder: Path, names: tuple[str, ...] | list[str]) -> list[str]:
         except OSError:
             continue
         with os.fdopen(fd, "rb") as fh:
-            found += scan_source(fh.read(), name)
+            found += scan_source(fh.read(), name, allowed)
     return found
