@@ -25,14 +25,14 @@ def validate(args: argparse.Namespace) -> int:
         verdicts, problems = validation.validate(
             course, Grader(course, jobs=args.jobs), topics, args.repeat, perturb=args.perturb, seed=args.seed,
             only=args.only, record_durations=args.record_durations, on_progress=on_progress)
-    report = validation.report(verdicts, problems, args.repeat)
     from grader.authoring import i18n_lint
 
-    report["notes"] = i18n_lint.problems_and_notes(course)[1]  # "not translated yet": never a problem
+    notes = i18n_lint.problems_and_notes(course)[1]  # "not translated yet": never a problem
+    report = validation.report(verdicts, problems, args.repeat, notes)
     data = (lambda: listing.render_junit(report)) if args.format == "junit" else \
-        (lambda: json.dumps(report, indent=2) + "\n")
+        (lambda: json.dumps(report.as_dict(), indent=2) + "\n")
     outputs.emit(args.out, args.format, lambda _color: listing.render(report), data)
-    return 0 if report["ok"] else 1
+    return 0 if report.ok else 1
 
 
 def sync(args: argparse.Namespace) -> int:

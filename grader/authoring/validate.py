@@ -21,6 +21,7 @@ from typing import Any
 
 from grader.authoring.perturb import Perturbation
 from grader.authoring.sync import strip_markers
+from grader.authoring.validate_report import CandidateReport, RunVerdict, TopicReport, ValidateReport
 from grader.course import Course, Topic
 from grader.errors import GraderError
 from grader.grading import durations, scheduler
@@ -96,24 +97,18 @@ class Verdict:
     def ok(self) -> bool:
         return bool(self.runs) and all(self.run_ok(r) for r in self.runs)
 
-    def as_dict(self) -> dict[str, Any]:
+    def report(self) -> CandidateReport:
         runs = []
-        for result in self.runs:
-            runs.append({
-                "ok": self.run_ok(result),
-                "score": round(result.score, 6),
-                "max_score": round(result.max_score, 6),
-                "lost": {k: round(v, 6) for k, v in self.lost(result).items()},
-                "failed_tests": [f"{t.id} [{t.status.value}] {t.message.splitlines()[0] if t.message else ''}".rstrip()
-                                 for t in result.tests if t.status is not Status.PASSED],
-                "message": result.message,
-            })
+        for result, perturbation in zip(self.runs, self.perturbations + [None] * len(self.runs), strict=False):
+            runs.append(RunVerdict(
+                ok=self.run_ok(result), score=round(result.score, 6), max_score=round(result.max_score, 6),
+                lost={k: round(v, 6) for k, v in self.lost(result).items()},
+                failed_tests=tuple(f"{t.id} [{t.status.value}] {t.message.splitlines()[0] if t.message else ''}".rstrip()
+                                   for t in result.tests if t.status is not Status.PASSED),
+                message=result.message, perturbation=perturbation.describe() if perturbation else None))
         c = self.candidate
-        for entry, perturbation in zip(runs, self.perturbations, strict=False):
-            if perturbation is not None:
-                entry["perturbation"] = perturbation.describe()
-        return {"kind": c.kind, "name": c.name, "file": str(c.path), "loses": list(c.loses),
-                "description": c.description, "ok": self.ok, "runs": runs, "tests": self.classify()}
+        return CandidateReport(c.kind, c.name, str(c.path), c.loses, c.description, self.ok, tuple(runs),
+                               self.classify())
 
 
 def lint(course: Course) -> list[str]:
@@ -256,19 +251,17 @@ def _flaky(verdicts: list[Verdict]) -> list[str]:
     return problems
 
 
-def report(verdicts: list[Verdict], problems: list[str], repeat: int) -> dict[str, Any]:
-    topics: dict[str, dict[str, Any]] = {}
+def report(verdicts: list[Verdict], problems: list[str], repeat: int, notes: list[str] | None = None) -> ValidateReport:
+    by_topic: dict[str, list[CandidateReport]] = {}
     for verdict in verdicts:
-        entry = topics.setdefault(verdict.candidate.topic.id, {"id": verdict.candidate.topic.id, "mutants": []})
-        if verdict.candidate.kind == "mutant":
-            entry["mutants"].append(verdict.as_dict())
-        else:
-            entry[verdict.candidate.kind] = verdict.as_dict()
-    for entry in topics.values():
-        mutants = entry["mutants"]
-        entry["mutation_score"] = round(sum(m["ok"] for m in mutants) / len(mutants), 4) if mutants else None
-        entry["flaky"] = [f"{c['name']}: {test_id}" for c in [entry.get("solution"), entry.get("stub"), *mutants]
-                          if c for test_id, info in c["tests"].items() if info["class"] == "flaky"]
+        by_topic.setdefault(verdict.candidate.topic.id, []).append(verdict.report())
+    topics = []
+    for topic_id, candidates in by_topic.items():
+        kinds = {c.kind: c for c in candidates if c.kind != "mutant"}
+        mutants = tuple(c for c in candidates if c.kind == "mutant")
+        score = round(sum(m.ok for m in mutants) / len(mutants), 4) if mutants else None
+        flaky = tuple(f"{c.name}: {test_id}" for c in [kinds.get("solution"), kinds.get("stub"), *mutants]
+                      if c for test_id, info in c.tests.items() if info["class"] == "flaky")
+        topics.append(TopicReport(topic_id, kinds.get("solution"), kinds.get("stub"), mutants, score, flaky))
     ok = not problems and all(v.ok for v in verdicts)
-    return {"schema": "grader-validate/1", "ok": ok, "repeat": repeat, "problems": problems,
-            "topics": list(topics.values())}
+    return ValidateReport(ok, repeat, tuple(problems), tuple(topics), tuple(notes or ()))
