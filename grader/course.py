@@ -20,7 +20,8 @@ from grader.errors import CourseError
 
 FORMAT_VERSION = 1
 _NAME = r"^[a-z][a-z0-9_]*$"
-_TOPIC_ID = r"^[0-9]{2}_[a-z][a-z0-9_]*$"
+_TOPIC_ID = r"^[0-9]{2}[a-z]?_[a-z][a-z0-9_]*$"
+"""``04_pool``; a letter after the digits (``12b_event_loop``) slots a topic in without renumbering."""
 _CONCEPT = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"
 """A concept key: a name or a dotted name (``GIL``, ``threading.Lock``, ``asyncio.TaskGroup``)."""
 
@@ -142,7 +143,7 @@ class Exercise(_Frozen):
 
 class Topic(_Frozen):
     id: Annotated[str, Field(pattern=_TOPIC_ID)]
-    """``NN_name``: orders the course and names the folders."""
+    """``NN_name`` or ``NNx_name``: names the folders (course.yml's list order is the course order)."""
     title: Annotated[str, Field(min_length=1)]
     module: Annotated[str, Field(pattern=_NAME)]
     """The student's module: ``exercises/<folder>/<module>.py``."""
@@ -345,7 +346,7 @@ def _plain(err: Any) -> str:
         pattern = err.get("ctx", {}).get("pattern", "")
         return {
             _NAME: "must be a lower-case identifier like parallel_apply",
-            _TOPIC_ID: "must look like 04_pool (two digits, underscore, lower-case name)",
+            _TOPIC_ID: "must look like 04_pool or 12b_event_loop (two digits, an optional letter, underscore, lower-case name)",
             _CONCEPT: "must be a concept key like threading.Lock or GIL (a name or a dotted name)",
         }.get(pattern, msg)
     return msg[0].lower() + msg[1:] if msg else msg

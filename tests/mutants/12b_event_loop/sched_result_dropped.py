@@ -1,0 +1,28 @@
+"""The task's return value is lost: StopIteration ends the task but its .value is never stored.
+
+Loses: scheduler
+"""
+
+import heapq
+import selectors
+
+
+def _step(self, task):
+    try:
+        command = next(task.gen)
+    except StopIteration:
+        task.done = True
+        return
+    except Exception as exc:  # noqa: BLE001
+        task.done, task.exception = True, exc
+        return
+    if command is None:
+        self._ready.append(task)
+    elif command[0] == "sleep":
+        heapq.heappush(self._sleepers, (time.monotonic() + command[1], next(self._order), task))
+    else:
+        event = selectors.EVENT_READ if command[0] == "read" else selectors.EVENT_WRITE
+        self._watch(command[1], event, task)
+
+
+EventLoop._step = _step
