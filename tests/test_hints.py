@@ -109,3 +109,13 @@ def test_when_matches_message_and_test_together():
     assert both.fits("TestA::test_x[spawn]", "ValueError: Pool is still running")
     assert not both.fits("TestB::test_x", "ValueError: Pool is still running")
     assert not both.fits("TestA::test_x", "something else")
+
+
+def test_only_absolute_paths_become_the_students_paths():
+    from grader import course
+    from grader.grading.messages import student_paths
+
+    other = course.load(MINI / "course.yml").topics[1]
+    assert student_paths(other, "looked for 02_other/other.py") == "looked for 02_other/other.py"
+    assert student_paths(other, 'File "/tmp/grader-x/work/other.py", line 3') == 'File "exercises/02_other/other.py", line 3'
+    assert student_paths(other, r"at C:\Temp\w\other.py:3") == r"at exercises/02_other/other.py:3"

@@ -37,5 +37,6 @@ def student_paths(topic: Topic, message: str) -> str:
     """Every absolute path to one of the topic's files (``/tmp/grader-x/work/processes.py``) as
     ``exercises/<folder>/<file>``, the path in the student's repository."""
     names = "|".join(re.escape(name) for name in (topic.module_file, *topic.files))
-    pattern = re.compile(r"""(?:[A-Za-z]:)?[/\\](?:[^\s"'<>|:*?/\\]+[/\\]){0,40}(""" + names + r")\b")
+    # Absolute paths only: the lookbehind keeps a relative ``02_other/other.py`` (intake's words) as it is.
+    pattern = re.compile(r"""(?<![\w.\-/\\])(?:[A-Za-z]:)?[/\\](?:[^\s"'<>|:*?/\\]+[/\\]){0,40}(""" + names + r")\b")
     return pattern.sub(lambda m: f"exercises/{topic.folder}/{m.group(1)}", message)
