@@ -121,6 +121,11 @@ def finish_on_a_terminal(pid: int, fd: int, quiet_for: float = 60) -> tuple[int,
     return os.waitstatus_to_exitcode(status), seen.decode(errors="replace")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="tests/test_golden.py rewrites each case's expected.json from what the grader reports now")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The `pythons` layer (whole validate on every other Python, the release check) runs only when
     named: `pytest -m pythons`. Deselected otherwise, so `-m "not slow"` and `-m slow` never pay for it."""

@@ -1,0 +1,5 @@
+"""Mini exercise two."""
+
+
+def double(x):
+    return 2 * x

@@ -1,0 +1,6 @@
+"""Mini exercise two."""
+
+
+def double(x):
+    # YOUR CODE HERE
+    raise NotImplementedError()
