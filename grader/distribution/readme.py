@@ -10,27 +10,21 @@ from __future__ import annotations
 from grader.course import Course
 from grader.student.repository import MARKER
 
+SETUP_POSIX = "```bash\npython3 -m venv .venv\nsource .venv/bin/activate\npip install -e .\ngrader check\n```"
+SETUP_WINDOWS = "```\npy -m venv .venv\n.venv\\Scripts\\activate\npip install -e .\ngrader check\n```"
+"""The set-up commands of every student README, whatever its language (Linux and macOS; Windows)."""
+
 TEMPLATE = """# {title}
 
 ## Set up (once)
 
 Linux and macOS:
 
-```bash
-python3 -m venv .venv
-source .venv/bin/activate
-pip install -e .
-grader check
-```
+{setup_posix}
 
 Windows (PowerShell or cmd):
 
-```
-py -m venv .venv
-.venv\\Scripts\\activate
-pip install -e .
-grader check
-```
+{setup_windows}
 
 That installs the course's `grader` command and checks every exercise against its visible tests
 (all fail at first: the modules are stubs). In every new terminal, activate the venv again
@@ -83,4 +77,4 @@ def student_readme(course: Course) -> str:
     first = course.topics[0]
     rows = "\n".join(f"| `{t.id}` | {t.title} |" for t in course.topics)
     return TEMPLATE.format(title=course.title, topic=first.id, folder=first.folder, exercise=first.exercises[0].name,
-                           marker=MARKER, rows=rows)
+                           marker=MARKER, rows=rows, setup_posix=SETUP_POSIX, setup_windows=SETUP_WINDOWS)

@@ -18,6 +18,7 @@ from pathlib import Path
 from grader import i18n
 from grader.authoring import i18n_lint
 from grader.course import Course
+from grader.distribution.readme import SETUP_POSIX, SETUP_WINDOWS
 from grader.errors import GraderError
 
 
@@ -112,21 +113,11 @@ def student_readme(course: Course) -> str:
 
 Linux 和 macOS：
 
-```bash
-python3 -m venv .venv
-source .venv/bin/activate
-pip install -e .
-grader check
-```
+{SETUP_POSIX}
 
 Windows（PowerShell 或 cmd）：
 
-```
-py -m venv .venv
-.venv\\Scripts\\activate
-pip install -e .
-grader check
-```
+{SETUP_WINDOWS}
 
 这样会安装课程的 `grader` 命令，并用可见测试检查每一个练习（一开始全部失败：模块里只有待完成的桩代码）。
 
