@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -36,16 +37,22 @@ OTHERS = [v for v in VERSIONS if v != f"{sys.version_info.major}.{sys.version_in
 
 
 @pytest.fixture(scope="module")
-def venvs(tmp_path_factory):
-    """One installed virtual environment per version, made on first use and shared by the tests."""
+def venvs():
+    """One installed virtual environment per version, made on first use and shared by the tests.
+
+    Not under pytest's tmp_path: its root is private (0700) to this uid, and the Linux tier runs
+    the tests as another uid, which must be able to read the venv's site-packages.
+    """
     made: dict[str, Path] = {}
+    root = Path(tempfile.mkdtemp(prefix="grader-pythons-"))
+    root.chmod(0o755)
 
     def get(version: str) -> Path:
         if version not in made:
             python = find_python(version)
             if python is None:
                 pytest.skip(f"no Python {version} on this machine (pyenv install {version} to cover it)")
-            venv = tmp_path_factory.mktemp(f"venv{version}")
+            venv = root / f"venv{version}"
             subprocess.run([python, "-m", "venv", str(venv)], check=True)
             install = subprocess.run([str(venv / "bin/python"), "-m", "pip", "install", "-q", str(ROOT)],
                                      capture_output=True, text=True)
@@ -53,7 +60,8 @@ def venvs(tmp_path_factory):
             made[version] = venv
         return made[version]
 
-    return get
+    yield get
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def grade(venv: Path, folder: str) -> dict:
@@ -70,6 +78,7 @@ def test_solutions_full_marks_and_stubs_zero_on(version, venvs):
     solved = grade(venv, "solutions")
     failed = [f"{t['id']}: {t['message'][:300]}" for topic in solved["topics"] for t in topic["tests"]
               if t["status"] != "passed"]
+    failed += [f"{topic['id']}: {topic['message'][:300]}" for topic in solved["topics"] if topic["message"]]
     assert solved["score"] == solved["max_score"] > 0, failed
     stubs = grade(venv, "exercises")
     assert stubs["score"] == 0 and stubs["max_score"] == solved["max_score"]
