@@ -71,10 +71,18 @@ class TestChooseExecutor:
         got = gil.choose_executor("cpu")
         assert got is expected, f"on this interpreter choose_executor('cpu') should be {_name(expected)}, got {got!r}"
 
-    @pytest.mark.parametrize("kind", ["gpu", "IO", ""])
+    @pytest.mark.parametrize("kind", ["gpu", "IO", "", "network", "threads"])
     def test_unknown_kind_is_an_error(self, gil, kind):
         with pytest.raises(ValueError):
             gil.choose_executor(kind)
+
+    def test_kinds_built_at_run_time(self, gil, monkeypatch):
+        """A kind read from a config or built by code is equal to "io", not the same object: compare
+        strings with ==, never with `is`."""
+        monkeypatch.setattr(sys, "_is_gil_enabled", lambda: True, raising=False)
+        io, cpu = "".join(["i", "o"]), "".join(["c", "p", "u"])
+        assert gil.choose_executor(io) is ThreadPoolExecutor, "choose_executor() of a run-time 'io' string"
+        assert gil.choose_executor(cpu) is ProcessPoolExecutor, "choose_executor() of a run-time 'cpu' string"
 
 
 def _cpus(monkeypatch, *, process=..., affinity=..., count=...):
@@ -85,7 +93,10 @@ def _cpus(monkeypatch, *, process=..., affinity=..., count=...):
         if value is ...:
             monkeypatch.delattr(os, name, raising=False)
         elif name == "sched_getaffinity":
-            monkeypatch.setattr(os, name, lambda pid, _v=value: set(_v), raising=False)
+            # pid 0 (or our own pid) is this process; any other pid is another process, here one
+            # allowed on all 64 CPUs of the machine
+            monkeypatch.setattr(os, name, lambda pid, _v=value, _me=os.getpid(): set(_v) if pid in (0, _me)
+                                else set(range(64)), raising=False)
         else:
             monkeypatch.setattr(os, name, lambda _v=value: _v, raising=False)
 
@@ -208,8 +219,10 @@ class FakeClocks:
     """Stand-ins for time.process_time and time.perf_counter that only move when told to."""
 
     def __init__(self) -> None:
-        self.cpu = 100.0
-        self.wall = 5000.0
+        # Arbitrary starting readings, smaller than the times spent: the result must come from the
+        # difference of two readings (end - start), not from any other combination of them.
+        self.cpu = 0.3
+        self.wall = 0.75
         self.calls = 0
 
     def process_time(self) -> float:
