@@ -4,6 +4,7 @@
 * ``bounded_gather``  run many fetches concurrently, at most ``limit`` at a time, results in order.
 * ``first_done``      the first result wins: ``asyncio.wait(FIRST_COMPLETED)``, cancel the rest.
 * ``all_or_nothing``  all results, or none: one failure or the deadline cancels everything.
+* ``queue_pipeline``  a producer and N consumers on an ``asyncio.Queue``, with a clean shutdown.
 
 Every function here is an ``async def``: call it with ``await`` from another coroutine, or run it
 with ``asyncio.run(...)``. ``fetch`` arguments are async functions: ``await fetch(x)``.
@@ -81,6 +82,28 @@ async def all_or_nothing(fetch, items, timeout):
     On Python 3.11+ this is ``asyncio.TaskGroup`` inside ``asyncio.timeout(timeout)``. A way
     that works on 3.10 too: ``create_task`` for each, ``await asyncio.wait_for(
     asyncio.gather(*tasks), timeout)``, and in a ``finally`` cancel every task and await them.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+async def queue_pipeline(items, work, consumers, maxsize=1):
+    """Pass every item of ``items`` through an ``asyncio.Queue(maxsize)`` to ``consumers``
+    consumer tasks that each ``await work(item)``; return the results in the order of ``items``.
+
+    * Exactly ``consumers`` consumer tasks share the work: with enough items, ``consumers`` calls
+      of ``work`` run at the same time. ``consumers < 1`` raises ``ValueError``.
+    * The producer (``queue_pipeline`` itself) takes items from ``items`` only as the queue has
+      room (``await queue.put(...)`` on a queue of ``maxsize``): ``items`` may be a long iterator,
+      and it is never read far ahead of the consumers.
+    * If ``work(item)`` raises an ``Exception``, the result at that item's place is the exception
+      object, and that consumer goes on with the next item: one failing item neither stops nor
+      hangs the pipeline.
+    * ``queue_pipeline`` returns once every item has been processed (``queue.join()``, which
+      needs one ``task_done()`` per item taken), and by then every consumer has stopped: a
+      sentinel per consumer, or ``queue.shutdown()`` on 3.13+. No task may outlive the call,
+      however it ends: a result, an exception raised while reading ``items`` (raise it), or
+      the caller cancelling ``queue_pipeline`` (let the cancellation propagate).
     """
     # YOUR CODE HERE
     raise NotImplementedError()

@@ -12,7 +12,7 @@ import asyncio
 
 import pytest
 
-from async_tasks import all_or_nothing, bounded_gather, first_done, slow_square
+from async_tasks import all_or_nothing, bounded_gather, first_done, queue_pipeline, slow_square
 
 
 def run(coro, limit=5.0):
@@ -131,3 +131,32 @@ class TestAllOrNothing:
     def test_timeout(self):
         with pytest.raises((TimeoutError, asyncio.TimeoutError)):
             run(all_or_nothing(never, [1, 2], 0.05))
+
+
+class TestQueuePipeline:
+    def test_results_in_order_with_n_consumers(self):
+        counter = Counter()
+
+        async def work(x):
+            await asyncio.sleep(0.002 * (6 - x))  # later items finish first
+            return x * 10
+
+        async def main():
+            before = asyncio.all_tasks()
+            result = await queue_pipeline(range(6), counter.wrap(work), 3)
+            return result, asyncio.all_tasks() - before  # tasks still running
+
+        result, running = run(main())
+        assert result == [0, 10, 20, 30, 40, 50]
+        assert counter.peak == 3, f"{counter.peak} calls of work ran at once, expected 3 (consumers=3)"
+        assert not running, "stop every consumer task before returning"
+
+    def test_a_failing_item_is_its_result(self):
+        error = ValueError("item 1 failed")
+
+        async def work(x):
+            if x == 1:
+                raise error
+            return x
+
+        assert run(queue_pipeline([0, 1, 2], work, 2)) == [0, error, 2]

@@ -4,6 +4,7 @@
 * ``bounded_gather``  run many fetches concurrently, at most ``limit`` at a time, results in order.
 * ``first_done``      the first result wins: ``asyncio.wait(FIRST_COMPLETED)``, cancel the rest.
 * ``all_or_nothing``  all results, or none: one failure or the deadline cancels everything.
+* ``queue_pipeline``  a producer and N consumers on an ``asyncio.Queue``, with a clean shutdown.
 
 Every function here is an ``async def``: call it with ``await`` from another coroutine, or run it
 with ``asyncio.run(...)``. ``fetch`` arguments are async functions: ``await fetch(x)``.
@@ -114,4 +115,66 @@ async def all_or_nothing(fetch, items, timeout):
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+    ### END SOLUTION
+
+
+async def queue_pipeline(items, work, consumers, maxsize=1):
+    """Pass every item of ``items`` through an ``asyncio.Queue(maxsize)`` to ``consumers``
+    consumer tasks that each ``await work(item)``; return the results in the order of ``items``.
+
+    * Exactly ``consumers`` consumer tasks share the work: with enough items, ``consumers`` calls
+      of ``work`` run at the same time. ``consumers < 1`` raises ``ValueError``.
+    * The producer (``queue_pipeline`` itself) takes items from ``items`` only as the queue has
+      room (``await queue.put(...)`` on a queue of ``maxsize``): ``items`` may be a long iterator,
+      and it is never read far ahead of the consumers.
+    * If ``work(item)`` raises an ``Exception``, the result at that item's place is the exception
+      object, and that consumer goes on with the next item: one failing item neither stops nor
+      hangs the pipeline.
+    * ``queue_pipeline`` returns once every item has been processed (``queue.join()``, which
+      needs one ``task_done()`` per item taken), and by then every consumer has stopped: a
+      sentinel per consumer, or ``queue.shutdown()`` on 3.13+. No task may outlive the call,
+      however it ends: a result, an exception raised while reading ``items`` (raise it), or
+      the caller cancelling ``queue_pipeline`` (let the cancellation propagate).
+    """
+    ### BEGIN SOLUTION
+    if consumers < 1:
+        raise ValueError(f"consumers must be at least 1, got {consumers}")
+    queue = asyncio.Queue(maxsize)
+    results = {}
+    done = object()  # the sentinel: one per consumer
+
+    async def consume():
+        while True:
+            try:
+                entry = await queue.get()
+            except getattr(asyncio, "QueueShutDown", ()):  # 3.13+: shutdown() and the queue is empty
+                return
+            try:
+                if entry is done:
+                    return
+                index, item = entry
+                try:
+                    results[index] = await work(item)
+                except Exception as exc:  # noqa: BLE001 - the failure is the item's result
+                    results[index] = exc
+            finally:
+                queue.task_done()
+
+    tasks = [asyncio.create_task(consume()) for _ in range(consumers)]
+    try:
+        count = 0
+        for count, item in enumerate(items, 1):
+            await queue.put((count - 1, item))
+        await queue.join()  # every item taken has been marked task_done()
+        if hasattr(queue, "shutdown"):  # Python 3.13+
+            queue.shutdown()
+        else:
+            for _ in tasks:
+                await queue.put(done)
+        await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()  # nothing left to do on the normal path; the clean-up on an error
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return [results[i] for i in range(count)]
     ### END SOLUTION

@@ -378,3 +378,181 @@ class TestAllOrNothing:
             f"all_or_nothing was cancelled by its caller, and it {out['outcome']}: let the CancelledError "
             "propagate after cleaning up"
         )
+
+
+# --------------------------------------------------------------------------- queue_pipeline
+class ItemsFailed(Exception):
+    """What the test's items iterator raises (not a RuntimeError: the stub's NotImplementedError is one)."""
+
+
+class Feed:
+    """An iterator over ``items`` that notes, at each item taken, how far it runs ahead of ``work``."""
+
+    def __init__(self, items, probe: InFlight, fail_after=None):
+        self.items, self.probe, self.fail_after = list(items), probe, fail_after
+        self.taken = 0
+        self.most_ahead = 0  # items taken from the iterator but not yet handed to work()
+
+    def __iter__(self):
+        for item in self.items:
+            if self.fail_after is not None and self.taken == self.fail_after:
+                raise ItemsFailed("the items iterator failed")
+            self.taken += 1
+            self.most_ahead = max(self.most_ahead, self.taken - self.probe.calls)
+            yield item
+
+
+async def quick_work(x):
+    await asyncio.sleep(0.001 * (x % 4))
+    return x * 10
+
+
+class TestQueuePipeline:
+    def test_results_in_order_with_n_consumers(self, async_tasks):
+        probe = InFlight()
+
+        async def work(x):
+            await asyncio.sleep(0.002 * (9 - x))  # later items finish first
+            return x * 10
+
+        async def main():
+            return await run_and_inspect(async_tasks.queue_pipeline(range(9), probe.wrap(work), 3),
+                                         CancelRecorder(), [])
+
+        out = run_async(main, limit=LIMIT, what="queue_pipeline(range(9), work, 3)")
+        if out["error"] is not None:
+            raise out["error"]
+        assert out["result"] == [x * 10 for x in range(9)], (
+            f"queue_pipeline returned {out['result']!r}, expected {[x * 10 for x in range(9)]} (the results in "
+            "the order of items, not in the order the work finished)"
+        )
+        assert probe.calls == 9, f"work was called {probe.calls} times for 9 items"
+        assert probe.peak == 3, (
+            f"{probe.peak} call(s) of work ran at the same time with consumers=3, expected exactly 3: start "
+            "`consumers` consumer tasks that all take items from the one queue"
+        )
+        assert out["leftover"] == 0, (
+            f"{out['leftover']} task(s) were still running after queue_pipeline returned: stop every consumer "
+            "(a sentinel per consumer, or cancel them) and await them before returning"
+        )
+
+    def test_reads_items_only_as_the_queue_has_room(self, async_tasks):
+        for maxsize in (1, 3):
+            probe = InFlight()
+            feed = Feed(range(24), probe)
+
+            async def main():
+                return await async_tasks.queue_pipeline(feed, probe.wrap(quick_work), 2, maxsize)
+
+            got = run_async(main, limit=LIMIT, what=f"queue_pipeline(24 items, work, 2, maxsize={maxsize})")
+            assert got == [x * 10 for x in range(24)], f"queue_pipeline returned {got!r}"
+            assert feed.most_ahead <= maxsize + 1, (
+                f"with maxsize={maxsize} the producer took {feed.most_ahead} items from the iterator before "
+                "work was called on them: put into an asyncio.Queue(maxsize) with `await queue.put(...)`, so "
+                "the producer waits for room instead of reading items far ahead of the consumers"
+            )
+
+    def test_default_maxsize_is_one(self, async_tasks):
+        probe = InFlight()
+        feed = Feed(range(12), probe)
+
+        async def main():
+            return await async_tasks.queue_pipeline(feed, probe.wrap(quick_work), 3)
+
+        got = run_async(main, limit=LIMIT, what="queue_pipeline(12 items, work, 3)")
+        assert got == [x * 10 for x in range(12)], f"queue_pipeline returned {got!r}"
+        assert feed.most_ahead <= 2, (
+            f"with the default maxsize=1 the producer took {feed.most_ahead} items ahead of the consumers"
+        )
+
+    def test_failing_items_do_not_stop_the_pipeline(self, async_tasks):
+        for consumers in (1, 2):
+            errors = {}
+
+            async def work(x):
+                await asyncio.sleep(0)
+                if x % 3 == 1:
+                    errors[x] = ValueError(f"item {x} failed")
+                    raise errors[x]
+                return x * 10
+
+            async def main():
+                return await run_and_inspect(async_tasks.queue_pipeline(range(8), work, consumers),
+                                             CancelRecorder(), [])
+
+            out = run_async(main, limit=LIMIT,
+                            what=f"queue_pipeline(range(8), work failing on 1, 4 and 7, {consumers})")
+            assert out["error"] is None, (
+                f"work raised on items 1, 4 and 7, and queue_pipeline raised {out['error']!r}: catch the "
+                "Exception in the consumer, store it as that item's result and go on with the next item"
+            )
+            got = out["result"]
+            expected = [errors.get(x, x * 10) for x in range(8)]
+            assert isinstance(got, list) and len(got) == 8 and all(
+                g is e if isinstance(e, BaseException) else g == e for g, e in zip(got, expected)
+            ), (
+                f"with consumers={consumers}, queue_pipeline returned {got!r}, expected {expected!r}: the "
+                "exception object work raised stands at its item's place"
+            )
+            assert out["leftover"] == 0, f"{out['leftover']} task(s) were still running after queue_pipeline returned"
+
+    def test_few_items_or_none(self, async_tasks):
+        for items, consumers in (([], 3), ([4, 5], 5), ([7], 1)):
+            async def main():
+                return await run_and_inspect(async_tasks.queue_pipeline(items, quick_work, consumers),
+                                             CancelRecorder(), [])
+
+            out = run_async(main, limit=LIMIT, what=f"queue_pipeline({items}, work, {consumers})")
+            if out["error"] is not None:
+                raise out["error"]
+            assert out["result"] == [x * 10 for x in items], f"queue_pipeline({items}, work, {consumers}) returned {out['result']!r}"
+            assert out["leftover"] == 0, (
+                f"{out['leftover']} task(s) were still running after queue_pipeline({items}, work, {consumers}) "
+                "returned: every consumer must stop, also those that never got an item"
+            )
+
+    def test_no_consumer_is_an_error(self, async_tasks):
+        async def main():
+            return await async_tasks.queue_pipeline([1, 2], quick_work, 0)
+
+        with pytest.raises(ValueError):
+            run_async(main, limit=LIMIT, what="queue_pipeline([1, 2], work, 0)")
+
+    def test_error_reading_items_stops_the_consumers(self, async_tasks):
+        probe = InFlight()
+        feed = Feed(range(10), probe, fail_after=4)
+
+        async def main():
+            return await run_and_inspect(async_tasks.queue_pipeline(feed, probe.wrap(quick_work), 2),
+                                         CancelRecorder(), [])
+
+        out = run_async(main, limit=LIMIT, what="queue_pipeline with an items iterator that raises")
+        assert isinstance(out["error"], ItemsFailed), (
+            "the items iterator raised ItemsFailed after 4 items: queue_pipeline must raise it, it "
+            + (f"raised {out['error']!r}" if out["error"] is not None else f"returned {out['result']!r}")
+        )
+        assert out["leftover"] == 0, (
+            f"{out['leftover']} consumer task(s) were still running after queue_pipeline raised: stop and "
+            "await the consumers in a `finally` block"
+        )
+
+    def test_cancelling_the_caller_stops_the_consumers(self, async_tasks):
+        rec = CancelRecorder()
+        items = ["a", "b", "c"]
+
+        async def main():
+            return await cancel_while_waiting(async_tasks.queue_pipeline(items, rec.make(forever), 2), rec,
+                                              ["a", "b"])
+
+        out = run_async(main, limit=LIMIT, what="queue_pipeline cancelled by its caller")
+        assert sorted(out["started"]) == ["a", "b"], (
+            f"with 2 consumers and work that never ends, work was started on {out['started']}, expected 'a' and 'b'"
+        )
+        assert not out["not_cancelled"] and out["leftover"] == 0, (
+            f"queue_pipeline was cancelled by its caller while it waited, and {out['leftover']} task(s) were "
+            "left running: cancel and await the consumers in a `finally` block"
+        )
+        assert out["outcome"] == "cancelled", (
+            f"queue_pipeline was cancelled by its caller, and it {out['outcome']}: let the CancelledError "
+            "propagate after cleaning up"
+        )
