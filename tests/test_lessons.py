@@ -1,4 +1,5 @@
-"""Every lesson links the reference documentation, and its Mermaid diagrams are well-formed (issue #16).
+"""Every lesson links the reference documentation, its Mermaid diagrams are well-formed and its Python
+snippets run as shown (issue #16).
 
 A Mermaid block is a fenced block opened by a line that is exactly ```` ```mermaid ````, closed by a
 line that is exactly ```` ``` ```` before any other fence opens, whose first line names a diagram
@@ -8,7 +9,10 @@ type GitHub renders. Inside it, square brackets, parentheses and double quotes b
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -109,3 +113,48 @@ def test_an_unclosed_fence_is_reported():
 
 def test_lessons_are_found_for_every_topic():
     assert all(isinstance(path, Path) and path.is_file() for path in LESSONS.values())
+
+
+# Lesson snippets run as shown (issue #16): every ```python block is a whole program that a student
+# can save to a file and run, unless the line before its fence says otherwise:
+#   <!-- fragment -->      part of a program around it (it must still compile)
+#   <!-- python 3.13+ -->  runs from that version on (before it, it must still compile)
+SNIPPET_MARK = re.compile(r"<!--\s*(fragment|python (3\.\d+)\+)\s*-->")
+
+
+def python_snippets() -> list[tuple[str, int, str, str]]:
+    """(topic id, block line, mark or "", code) of every python block of every English lesson."""
+    found = []
+    for topic_id, path in LESSONS.items():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for line_no, info, body in fenced_blocks("\n".join(lines)):
+            if info == "python":
+                before = next((lines[i] for i in range(line_no - 2, -1, -1) if lines[i].strip()), "")
+                mark = SNIPPET_MARK.search(before)
+                found.append((topic_id, line_no, mark.group(1) if mark else "", "\n".join(body) + "\n"))
+    return found
+
+
+SNIPPETS = python_snippets()
+
+
+def test_the_lessons_have_snippets_to_run():
+    assert len(SNIPPETS) > 60 and sum(not mark for *_, mark, _ in SNIPPETS) > 50
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("topic_id", "line", "mark", "code"), SNIPPETS,
+                         ids=[f"{t}:{line}" for t, line, _, _ in SNIPPETS])
+def test_every_python_snippet_runs_as_shown(topic_id, line, mark, code, tmp_path):
+    where = f"{LESSONS[topic_id].relative_to(ROOT)} line {line}"
+    compile(code, where, "exec")  # every block is valid Python, fragments included
+    version = re.match(r"python (3\.\d+)\+", mark)
+    if mark == "fragment" or (version and sys.version_info < tuple(map(int, version.group(1).split(".")))):
+        return
+    script = tmp_path / "snippet.py"
+    script.write_text(code, encoding="utf-8")
+    # A snippet that imports the topic's module gets what the student will have written: the solution.
+    solution = COURSE.solution(next(t for t in COURSE.topics if t.id == topic_id)).parent
+    proc = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(solution)})
+    assert proc.returncode == 0, f"{where} exits {proc.returncode}:\n{proc.stderr[-1500:]}"
