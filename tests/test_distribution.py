@@ -19,28 +19,30 @@ def solution_snippets(course_file: Path) -> set[str]:
     """Pairs of consecutive lines from the solutions' marked regions: none may appear in a release.
 
     A single line is not evidence (hints rightly quote idioms like ``with self._lock:``); two
-    consecutive lines of solution code are, unless the same pair is in a ``### BEGIN STUB``
-    region: a "fix this program" exercise ships the buggy program, which shares lines with its fix.
+    consecutive lines of solution code are, unless the same pair is shipped anyway: outside the
+    marked regions of some solution (code every student gets, such as a given helper), or in a
+    ``### BEGIN STUB`` region (a "fix this program" exercise ships the buggy program).
     """
     course = course_model.load(course_file)
-    snippets: set[str] = set()
-    shipped: set[str] = set()
+    secret: set[str] = set()
+    public: set[str] = set()
     for topic in course.topics:
-        region: list[str] = []
-        for line in course.path(f"solutions/{topic.folder}/{topic.module_file}").read_text().splitlines():
+        kind, region = "public", []
+        for line in course.path(f"solutions/{topic.folder}/{topic.module_file}").read_text().splitlines() + [""]:
             stripped = line.strip()
-            if stripped in ("### BEGIN SOLUTION", "### BEGIN STUB"):
-                region = []
-            elif stripped in ("### END SOLUTION", "### END STUB"):
-                stub = stripped == "### END STUB"
-                code = [c.removeprefix("#").strip() if stub else c for c in region]
+            if stripped in ("### BEGIN SOLUTION", "### BEGIN STUB", "### END SOLUTION", "### END STUB", ""):
+                if stripped == "" and kind == "public":
+                    region.append(stripped)
+                    continue
+                code = [c.removeprefix("#").strip() if kind == "stub" else c for c in region]
                 code = [c for c in code if c and not c.startswith("#")]
                 pairs = {f"{a}\n{b}" for a, b in zip(code, code[1:], strict=False) if len(a) + len(b) >= 30}
-                (shipped if stub else snippets).update(pairs)
+                (secret if kind == "solution" else public).update(pairs)
+                kind = {"### BEGIN SOLUTION": "solution", "### BEGIN STUB": "stub"}.get(stripped, "public")
                 region = []
             else:
                 region.append(stripped)
-    return snippets - shipped
+    return secret - public
 
 
 @pytest.mark.parametrize("course_file", [ROOT / "course.yml", MINI / "course.yml"], ids=["course", "mini"])
