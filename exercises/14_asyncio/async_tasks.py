@@ -5,6 +5,7 @@
 * ``first_done``      the first result wins: ``asyncio.wait(FIRST_COMPLETED)``, cancel the rest.
 * ``all_or_nothing``  all results, or none: one failure or the deadline cancels everything.
 * ``queue_pipeline``  a producer and N consumers on an ``asyncio.Queue``, with a clean shutdown.
+* ``handle_echo``, ``echo_server``  a line echo server on asyncio streams that stops cleanly.
 
 Every function here is an ``async def``: call it with ``await`` from another coroutine, or run it
 with ``asyncio.run(...)``. ``fetch`` arguments are async functions: ``await fetch(x)``.
@@ -104,6 +105,41 @@ async def queue_pipeline(items, work, consumers, maxsize=1):
       sentinel per consumer, or ``queue.shutdown()`` on 3.13+. No task may outlive the call,
       however it ends: a result, an exception raised while reading ``items`` (raise it), or
       the caller cancelling ``queue_pipeline`` (let the cancellation propagate).
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+async def handle_echo(reader, writer):
+    """Serve one client of ``asyncio.start_server``: send back every line it sends, as soon as the
+    line has arrived, until the client closes its side; then close the connection.
+
+    * A line ends with ``b"\\n"``. Echo each line once it has arrived, without waiting for more.
+    * ``reader.readline()`` returns ``b""`` when the client has closed its side. A last line with
+      no ``b"\\n"`` (the client closed mid-line) is echoed as it is before that.
+    * A client may also vanish at any moment (a reset: ``ConnectionError`` from reading, writing
+      or closing). The handler then ends quietly: no exception may escape it.
+    * However it ends, close the connection and wait until it is closed
+      (``writer.close()``, then ``await writer.wait_closed()``) before returning. If the task is
+      cancelled, close the same way and let the cancellation propagate.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+async def echo_server(ready, stop, host="127.0.0.1", port=0):
+    """Run a line echo server on ``(host, port)`` with ``asyncio.start_server`` and ``handle_echo``
+    until ``stop`` (an ``asyncio.Event``) is set; then shut it down cleanly and return.
+
+    * Once the server accepts connections, call ``ready(p)`` (a plain function) with the port it
+      listens on: with ``port=0`` the OS picks a free one, read it from
+      ``server.sockets[0].getsockname()[1]``.
+    * Serve every client at the same time: one client waiting does not hold up the others.
+    * When ``stop`` is set: stop accepting, close every connection still open (their handlers
+      end), wait until the server is closed and every handler has finished, and return. Nothing
+      may be left behind: no handler task, no open connection, no listening socket.
+    * The same clean-up happens if the caller cancels ``echo_server`` (then let the
+      ``CancelledError`` propagate).
     """
     # YOUR CODE HERE
     raise NotImplementedError()

@@ -12,7 +12,7 @@ import asyncio
 
 import pytest
 
-from async_tasks import all_or_nothing, bounded_gather, first_done, queue_pipeline, slow_square
+from async_tasks import all_or_nothing, bounded_gather, echo_server, first_done, queue_pipeline, slow_square
 
 
 def run(coro, limit=5.0):
@@ -160,3 +160,29 @@ class TestQueuePipeline:
             return x
 
         assert run(queue_pipeline([0, 1, 2], work, 2)) == [0, error, 2]
+
+
+class TestEchoServer:
+    def test_two_clients_then_stop(self):
+        async def main():
+            stop = asyncio.Event()
+            port = asyncio.get_running_loop().create_future()
+            server = asyncio.create_task(echo_server(port.set_result, stop))
+            port = await asyncio.wait_for(port, 2)
+            a = await asyncio.open_connection("127.0.0.1", port)
+            b = await asyncio.open_connection("127.0.0.1", port)
+            echoes = []
+            for reader, writer in (a, b, a):  # both clients connected at once
+                writer.write(b"hello\n")
+                echoes.append(await asyncio.wait_for(reader.readline(), 2))
+            a[1].write(b"no newline")
+            a[1].write_eof()
+            echoes.append(await asyncio.wait_for(a[0].read(), 2))  # until the server closes
+            stop.set()
+            await asyncio.wait_for(server, 2)
+            echoes.append(await asyncio.wait_for(b[0].read(), 2))  # stop closed b's connection
+            for _, writer in (a, b):
+                writer.close()
+            return echoes
+
+        assert run(main()) == [b"hello\n", b"hello\n", b"hello\n", b"no newline", b""]

@@ -10,6 +10,8 @@ tests look for leftover tasks right after the call under test returns.
 from __future__ import annotations
 
 import asyncio
+import socket
+import struct
 
 import pytest
 
@@ -555,4 +557,274 @@ class TestQueuePipeline:
         assert out["outcome"] == "cancelled", (
             f"queue_pipeline was cancelled by its caller, and it {out['outcome']}: let the CancelledError "
             "propagate after cleaning up"
+        )
+
+
+# --------------------------------------------------------------------------- echo_server
+HOST = "127.0.0.1"
+STEP = 1.0  # seconds one network step may take; a correct solution needs a millisecond
+
+
+async def within(awaitable, message, seconds=STEP):
+    """Await ``awaitable`` for at most ``seconds``; past that, fail the test with ``message``."""
+    try:
+        return await asyncio.wait_for(awaitable, seconds)
+    except TIMEOUT_ERRORS:
+        raise AssertionError(message) from None
+
+
+async def start_echo_server(async_tasks, stop):
+    """Start ``echo_server(ready, stop)`` as a task; return it and the port it passed to ``ready``."""
+    port = asyncio.get_running_loop().create_future()
+
+    def ready(p):
+        if not port.done():
+            port.set_result(p)
+
+    task = asyncio.create_task(async_tasks.echo_server(ready, stop))
+    done, _ = await asyncio.wait({port, task}, timeout=STEP, return_when=asyncio.FIRST_COMPLETED)
+    if port not in done:
+        if task in done:
+            task.result()  # its exception, if it raised
+            raise AssertionError("echo_server returned without calling ready(port)")
+        raise AssertionError("echo_server did not call ready(port) within 1 s of starting")
+    assert isinstance(port.result(), int) and port.result() > 0, (
+        f"echo_server called ready({port.result()!r}): pass the port the server listens on "
+        "(server.sockets[0].getsockname()[1]); with port=0 the OS picks it"
+    )
+    return task, port.result()
+
+
+async def connect(port, who="a client"):
+    try:
+        return await within(asyncio.open_connection(HOST, port), f"{who} could not connect within 1 s")
+    except OSError as exc:
+        raise AssertionError(f"{who} could not connect to {HOST}:{port}: {exc!r}") from None
+
+
+async def port_is_closed(port):
+    try:
+        _reader, writer = await asyncio.wait_for(asyncio.open_connection(HOST, port), STEP)
+    except (OSError, *TIMEOUT_ERRORS):
+        return True
+    writer.close()
+    return False
+
+
+async def echo_of(reader, writer, line, who):
+    writer.write(line)
+    return await within(reader.readline(), (
+        f"{who} sent {line!r} and got no echo within 1 s: echo each line as soon as it has arrived, "
+        "and serve every client at once (one client waiting must not hold up the others)"
+    ))
+
+
+async def sees_eof(reader, what, reset_ok=False):
+    """What the client reads until the connection ends; with ``reset_ok`` a reset counts as an end too
+    (the server closing a socket with bytes it has not read yet sends a reset, not a FIN)."""
+    try:
+        return await within(reader.read(), f"{what}, and the client saw no end of the connection within 1 s")
+    except ConnectionResetError:
+        if reset_ok:
+            return b""
+        raise
+
+
+class HandlerRecord:
+    """Runs the student's handle_echo under a test's own asyncio.start_server and notes how each call ended."""
+
+    def __init__(self, async_tasks):
+        self.module = async_tasks
+        self.ended: list[tuple[str, int]] = []  # (outcome, socket fileno when handle_echo returned)
+        self.tasks: list[asyncio.Task] = []
+        self.finished = asyncio.Event()
+
+    async def __call__(self, reader, writer):
+        self.tasks.append(asyncio.current_task())
+        try:
+            await self.module.handle_echo(reader, writer)
+            outcome = "returned"
+        except asyncio.CancelledError:
+            outcome = "cancelled"  # not re-raised: the test's own server task just ends
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            outcome = f"raised {exc!r}"
+        self.ended.append((outcome, writer.get_extra_info("socket").fileno()))
+        self.finished.set()
+
+
+class TestEchoServer:
+    def test_serves_several_clients_at_once(self, async_tasks):
+        async def main():
+            stop = asyncio.Event()
+            task, port = await start_echo_server(async_tasks, stop)
+            clients = [await connect(port, f"client {i}") for i in range(3)]
+            for i, (reader, writer) in enumerate(clients):  # every client stays connected meanwhile
+                line = f"hello from {i}\n".encode()
+                got = await echo_of(reader, writer, line, f"client {i} (with clients 0-2 connected)")
+                assert got == line, f"client {i} sent {line!r} and got back {got!r}"
+            for i, (reader, writer) in enumerate(clients):
+                line = f"line two of {i}\n".encode()
+                got = await echo_of(reader, writer, line, f"client {i}")
+                assert got == line, f"client {i} sent {line!r} and got back {got!r}"
+            for i, (reader, writer) in enumerate(clients):
+                writer.write_eof()
+                rest = await sees_eof(reader, f"client {i} closed its side (readline() then returns b'' in "
+                                      "the handler) and the server did not close the connection")
+                assert rest == b"", f"client {i} closed its side and then received {rest!r}"
+                writer.close()
+            stop.set()
+            await within(task, "echo_server did not return within 1 s after stop was set")
+            return len(leftover_tasks()), await port_is_closed(port), port
+
+        leftover, closed, port = run_async(main, limit=LIMIT * 3, what="echo_server with 3 clients")
+        assert leftover == 0, f"{leftover} task(s) were still running after echo_server returned"
+        assert closed, f"after echo_server returned, a client could still connect to port {port}: close the server"
+
+    def test_a_last_line_without_newline_is_echoed(self, async_tasks):
+        async def main():
+            stop = asyncio.Event()
+            task, port = await start_echo_server(async_tasks, stop)
+            try:
+                reader, writer = await connect(port)
+                writer.write(b"one\ntwo, with no newline")
+                writer.write_eof()
+                got = await sees_eof(reader, "the client sent b'one\\ntwo, with no newline' and closed its side")
+                writer.close()
+                return got
+            finally:
+                stop.set()
+                await within(task, "echo_server did not return within 1 s after stop was set")
+
+        got = run_async(main, limit=LIMIT * 3, what="echo_server with a client closing mid-line")
+        assert got == b"one\ntwo, with no newline", (
+            f"the client sent b'one\\ntwo, with no newline', closed its side and got back {got!r}: at the end "
+            "of the stream readline() returns the last line without b'\\n' (readuntil raises "
+            "IncompleteReadError instead); echo it too before closing"
+        )
+
+    def _run_handler(self, async_tasks, client, what):
+        """Serve one connection with handle_echo under the test's server; ``client(reader, writer, record)``."""
+
+        async def main():
+            record = HandlerRecord(async_tasks)
+            server = await asyncio.start_server(record, HOST, 0)
+            try:
+                port = server.sockets[0].getsockname()[1]
+                reader, writer = await connect(port)
+                await client(reader, writer, record)
+                await within(record.finished.wait(), f"{what}: handle_echo had not returned 1 s later")
+                writer.close()
+                return record.ended[0]
+            finally:
+                server.close()
+                for task in record.tasks:
+                    task.cancel()
+                await asyncio.gather(*record.tasks, return_exceptions=True)
+
+        return run_async(main, limit=LIMIT * 3, what=what)
+
+    def test_handler_closes_the_connection_before_returning(self, async_tasks):
+        async def client(reader, writer, record):
+            writer.write(b"ping\n")
+            assert await within(reader.readline(), "no echo of b'ping\\n' within 1 s") == b"ping\n"
+            writer.write_eof()
+
+        outcome, fileno = self._run_handler(async_tasks, client, "the client closed its side after one line")
+        assert outcome == "returned", f"the client closed its side after one line, and handle_echo {outcome}"
+        assert fileno == -1, (
+            "handle_echo returned while its connection was still open: writer.close(), then "
+            "`await writer.wait_closed()` (close() only starts closing)"
+        )
+
+    def test_a_client_that_vanishes_mid_line(self, async_tasks):
+        async def client(reader, writer, record):
+            writer.write(b"half a li")
+            await writer.drain()
+            for _ in range(200):  # until the handler runs, then a moment for it to read the bytes
+                if record.tasks:
+                    break
+                await asyncio.sleep(0.005)
+            await asyncio.sleep(0.02)
+            sock = writer.get_extra_info("socket")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            writer.transport.abort()  # close with a reset (RST), as a crashed client does
+
+        outcome, fileno = self._run_handler(async_tasks, client, "a client reset the connection mid-line")
+        assert outcome == "returned", (
+            f"a client reset its connection in the middle of a line, and handle_echo {outcome}: a vanished "
+            "client is normal for a server; catch ConnectionError (readline, drain and wait_closed can all "
+            "raise it) and end quietly"
+        )
+        assert fileno == -1, "after the client vanished, handle_echo returned without closing its connection"
+
+    def test_cancelled_handler_closes_the_connection(self, async_tasks):
+        async def client(reader, writer, record):
+            writer.write(b"ping\n")
+            assert await within(reader.readline(), "no echo of b'ping\\n' within 1 s") == b"ping\n"
+            record.tasks[0].cancel()
+
+        outcome, fileno = self._run_handler(async_tasks, client, "handle_echo cancelled while it waits")
+        assert outcome == "cancelled", (
+            f"handle_echo was cancelled while it waited for a line, and it {outcome}: close the connection "
+            "in a `finally` and let the CancelledError propagate"
+        )
+        assert fileno == -1, "handle_echo was cancelled and left its connection open: close it in a `finally`"
+
+    def test_stop_closes_the_connections_still_open(self, async_tasks):
+        async def main():
+            stop = asyncio.Event()
+            task, port = await start_echo_server(async_tasks, stop)
+            idle = await connect(port, "client 0")
+            assert await echo_of(*idle, b"hi\n", "client 0") == b"hi\n"
+            midline = await connect(port, "client 1")
+            midline[1].write(b"in the middle of a li")
+            await midline[1].drain()
+            stop.set()
+            await within(task, (
+                "stop was set with two clients still connected, and echo_server had not returned 1 s later: "
+                "close every connection still open (their handlers wait in readline()), then wait for the "
+                "handlers and the server (on 3.12+ server.wait_closed() waits for every connection)"
+            ))
+            leftover = len(leftover_tasks())
+            for i, (reader, writer) in enumerate((idle, midline)):
+                await sees_eof(reader, f"echo_server returned, and client {i}'s connection was still open", reset_ok=True)
+                writer.close()
+            return leftover, await port_is_closed(port), port
+
+        leftover, closed, port = run_async(main, limit=LIMIT * 3, what="echo_server stopped with clients connected")
+        assert leftover == 0, (
+            f"{leftover} task(s) were still running after echo_server returned: close the connections still "
+            "open and wait for their handlers to finish"
+        )
+        assert closed, f"after echo_server returned, a client could still connect to port {port}: close the server"
+
+    def test_cancelling_echo_server_cleans_up(self, async_tasks):
+        async def main():
+            stop = asyncio.Event()
+            task, port = await start_echo_server(async_tasks, stop)
+            client = await connect(port)
+            assert await echo_of(*client, b"hi\n", "the client") == b"hi\n"
+            task.cancel()
+            try:
+                await within(asyncio.shield(task), "echo_server was cancelled and had not finished 1 s later")
+                outcome = "returned"
+            except asyncio.CancelledError:
+                outcome = "cancelled"
+            except AssertionError:
+                raise
+            except BaseException as exc:  # noqa: BLE001 - reported by the test
+                outcome = f"raised {exc!r}"
+            leftover = len(leftover_tasks())
+            await sees_eof(client[0], "echo_server was cancelled, and its client's connection was still open", reset_ok=True)
+            client[1].close()
+            return outcome, leftover, await port_is_closed(port), port
+
+        outcome, leftover, closed, port = run_async(main, limit=LIMIT * 3, what="echo_server cancelled by its caller")
+        assert leftover == 0, (
+            f"echo_server was cancelled and {leftover} task(s) were left running: shut down in a `finally`"
+        )
+        assert closed, f"echo_server was cancelled, and a client could still connect to port {port}: close the server in a `finally`"
+        assert outcome == "cancelled", (
+            f"echo_server was cancelled by its caller, and it {outcome}: let the CancelledError propagate "
+            "after cleaning up"
         )
