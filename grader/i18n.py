@@ -66,7 +66,9 @@ def pick(texts: Mapping[str, str]) -> str:
 
 # -- failure messages of tests, keyed by English templates --------------------------------------
 
-_EXCEPTION_PREFIX = r"(?P<_prefix>(?:[A-Za-z_][\w.]*(?:Error|Exception|Failed): )?)"
+# An exception's qualified class name before the message (``queue.Empty: ``, ``Failed: ``,
+# ``test_concepts._Forbidden: ``): kept as it is, the message after it translated.
+_EXCEPTION_PREFIX = r"(?P<_prefix>(?:(?:[A-Za-z_]\w*\.)*_?[A-Z]\w*: )?)"
 MAX_LINE = 2000
 """Longest message line matched against a catalogue (messages carry student text; matching stays linear)."""
 

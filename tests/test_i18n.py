@@ -162,6 +162,13 @@ def test_lint_lets_mermaid_labels_be_translated_but_not_a_diagram_go_missing(tmp
     assert any("code blocks vs" in p for p in _problems(course)[0])
 
 
+@pytest.mark.parametrize("prefix", ["", "Failed: ", "queue.Empty: ", "test_concepts._Forbidden: ",
+                                    "grader.probes.async_probes.BoundExceeded: "])
+def test_an_exception_class_before_a_message_is_kept_and_the_message_translated(prefix):
+    line = i18n.COMMON_MESSAGES.line(prefix + "NotImplementedError")
+    assert line is not None and line.startswith(prefix) and "还没有完成" in line, line
+
+
 def test_lint_wants_every_hint_of_a_translated_topic_in_chinese(tmp_path):
     course = _mini_copy(tmp_path)
     _translate_basics(course)
