@@ -177,3 +177,28 @@ def test_flags_of_an_unreadable_submission_keep_their_own_code():
                          (Flag(FlagCode.UNREADABLE_SUBMISSION, "the submission could not be read: x"),))
     assert [t["error_kind"] for t in json_report.as_dict(result)["topics"]] == ["unreadable-submission"] * 2
     assert table.render(result).count("the submission could not be read: x") == 2  # once, and its flag
+
+
+def test_feedback_labels_follow_the_students_language():
+    """In Chinese the feedback's own words (title, score, columns, statuses, hints, the count of what
+    was left out) are Chinese in Markdown, HTML and the table; in English they stay English."""
+    from grader import i18n
+
+    tests = tuple(TestResult(f"t.py::TestX::test_{i}", "x", Status.FAILED, 1.0, f"failure number {i}", "Hold the lock.")
+                  for i in range(MAX_FAILURES + 3))
+    result = GradeResult((TopicResult("01_x", "X", tests),), "linux")
+    try:
+        i18n.set_language("zh-CN")
+        pages = (markdown.render(result, "ada"), _text(html.render(result, "ada")), table.render(result))
+    finally:
+        i18n.set_language(None)
+    for text in pages:
+        assert "提示：Hold the lock." in text, text
+        for english in ("Hint:", "hint:", "more failures", "Score:", "Feedback", "Total:", "FAILED", "exercise"):
+            assert english not in text, (english, text)
+    assert all("……还有 3 个失败" in text for text in pages[:2])  # the table keeps more: its own limit
+    assert "总分：0/28" in pages[2] and "练习" in pages[2]
+    assert "ada 的反馈" in pages[0] and "得分：0 / 28" in pages[0] and "| 主题 | 得分 | 状态 |" in pages[0]
+    assert "- **失败**" in pages[0]
+    english = markdown.render(result, "ada")
+    assert "# Feedback for ada" in english and "Hint: Hold the lock." in english

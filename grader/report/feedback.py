@@ -15,6 +15,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from grader.i18n import tr
 from grader.result import ErrorKind, FlagCode, GradeResult, Status, TestResult, TopicResult
 
 MAX_FAILURES = 25
@@ -42,7 +43,7 @@ class Failure:
             return self.test
         shown = self.variants if len(self.variants) <= MAX_VARIANTS else self.variants[:MAX_VARIANTS - 1]
         more = len(self.variants) - len(shown)
-        return f"{self.test} [{', '.join(shown)}{f', and {more} more cases' if more else ''}]"
+        return f"{self.test} [{', '.join(shown)}{tr(', and {count} more cases', count=more) if more else ''}]"
 
 
 @dataclass(frozen=True)
@@ -136,9 +137,20 @@ def _failures(topic: TopicResult, tests: list[TestResult]) -> list[Failure]:
         # Every test of the exercise failed the same way (a stub's "not done yet", an import
         # error): one entry says it once.
         first = failures[0]
-        return [Failure(f"all {len(failures)} tests", (), first.status, first.message, first.hint,
+        return [Failure(tr("all {count} tests", count=len(failures)), (), first.status, first.message, first.hint,
                         math.fsum(f.score for f in failures), math.fsum(f.max_score for f in failures))]
     return failures
+
+
+def left_out_line(count: int, where: str = "(not shown)") -> str:
+    """``... and 14 more failures (not shown)``, in the student's language."""
+    english = "... and {count} more failure {where}" if count == 1 else "... and {count} more failures {where}"
+    return tr(english, count=count, where=tr(where))
+
+
+def label(english: str) -> str:
+    """A heading, column name or status word of the feedback, in the student's language."""
+    return tr(english)
 
 
 def points(value: float) -> str:

@@ -9,8 +9,9 @@ name) is escaped and kept on that line.
 
 from __future__ import annotations
 
+from grader.i18n import tr
 from grader.report import feedback
-from grader.report.feedback import TopicFeedback, points
+from grader.report.feedback import TopicFeedback, label, left_out_line, points
 from grader.report.safe import markdown_inline, one_line, plain
 from grader.result import GradeResult
 
@@ -32,23 +33,23 @@ def _longest_backticks(text: str) -> int:
 
 def render(result: GradeResult, student: str | None = None) -> str:
     fb = feedback.build(result)
-    title = f"# Feedback{f' for {markdown_inline(student)}' if student else ''}"
-    lines = [title, "", f"**Score: {points(fb.score)} / {points(fb.max_score)}**", "",
-             "| topic | score | status |", "|---|---|---|"]
+    title = "# " + (tr("Feedback for {student}", student=markdown_inline(student)) if student else tr("Feedback"))
+    lines = [title, "", "**" + tr("Score: {score} / {max_score}", score=points(fb.score), max_score=points(fb.max_score))
+             + "**", "", f"| {label('topic')} | {label('score')} | {label('status')} |", "|---|---|---|"]
     for topic in fb.topics:
         lines.append(f"| {topic.id} | {points(topic.score)} / {points(topic.max_score)} | {_status(topic)} |")
     for message, topic_ids in fb.shared:
-        lines += ["", f"**Not graded** ({', '.join(topic_ids)}):", "", fence(message)]
+        lines += ["", f"**{label('Not graded')}** ({', '.join(topic_ids)}):", "", fence(message)]
     for topic in fb.topics:
         if topic.message or any(e.failures for e in topic.exercises):
             lines += ["", f"## {topic.id}: {markdown_inline(topic.title)}", ""] + _topic(topic)
     if fb.left_out:
-        lines += ["", f"... and {fb.left_out} more failure{'s' if fb.left_out != 1 else ''} (not shown)"]
+        lines += ["", left_out_line(fb.left_out)]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def _status(topic: TopicFeedback) -> str:
-    return topic.status.value + (f" ({topic.error_kind.value})" if topic.error_kind else "")
+    return label(topic.status.value) + (f" ({topic.error_kind.value})" if topic.error_kind else "")
 
 
 def _topic(topic: TopicFeedback) -> list[str]:
@@ -59,13 +60,13 @@ def _topic(topic: TopicFeedback) -> list[str]:
         lines += [f"### {markdown_inline(exercise.name)} ({points(exercise.score)} / {points(exercise.max_score)})", ""]
         hinted: set[str] = set()
         for failure in exercise.failures:
-            lines.append(f"- **{failure.status.value}** `{plain(failure.label)}` "
+            lines.append(f"- **{label(failure.status.value)}** `{plain(failure.label)}` "
                          f"({points(failure.score)} / {points(failure.max_score)})")
             if failure.message:
                 lines += ["", _indent(fence(failure.message)), ""]
             if failure.hint and failure.hint not in hinted:
                 hinted.add(failure.hint)
-                lines += [f"  - Hint: {one_line(failure.hint, 1000)}", ""]
+                lines += ["  - " + tr("Hint: {text}", text=one_line(failure.hint, 1000)), ""]
     return lines
 
 

@@ -9,8 +9,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from grader.i18n import tr
 from grader.report import feedback
-from grader.report.feedback import Feedback
+from grader.report.feedback import Feedback, left_out_line
 from grader.report.safe import one_line, plain
 from grader.result import GradeResult, Status, TestResult
 
@@ -33,7 +34,7 @@ def render(result: GradeResult, *, color: bool = False, width: int = 100, compac
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False)
     table = Table(title=None, show_lines=False, expand=False)
     for column in ("topic", "exercise", "passed", "failed", "timed out", "points"):
-        table.add_column(column, justify="right" if column not in ("topic", "exercise") else "left")
+        table.add_column(tr(column), justify="right" if column not in ("topic", "exercise") else "left")
     for topic in result.topics:
         groups: dict[str, list[TestResult]] = defaultdict(list)
         for test in topic.tests:
@@ -53,8 +54,8 @@ def render(result: GradeResult, *, color: bool = False, width: int = 100, compac
     _failures(console, feedback.build(result, limit=MAX_FAILURES), compact)
     for flag in result.all_flags:
         _hanging(console, f"flag [{one_line(flag.code.value)}] {one_line(flag.topic or '')}:", flag.message, "magenta")
-    console.print(Text(f"Total: {_points(result.score)}/{_points(result.max_score)}   "
-                       f"(sandbox: {one_line(result.sandbox)})", style="bold"))
+    console.print(Text(tr("Total: {score}/{max_score}   (sandbox: {sandbox})", score=_points(result.score),
+                          max_score=_points(result.max_score), sandbox=one_line(result.sandbox)), style="bold"))
     return buffer.getvalue()
 
 
@@ -69,16 +70,15 @@ def _failures(console: Console, fb: Feedback, compact: bool) -> None:
         for exercise in topic.exercises:
             hinted: set[str] = set()
             for failure in exercise.failures[:1] if compact else exercise.failures:
-                console.print(Text(f"{failure.status.value.upper():8} {one_line(topic.id)} {one_line(failure.label, 500)}",
+                console.print(Text(f"{tr(failure.status.value.upper()):8} {one_line(topic.id)} {one_line(failure.label, 500)}",
                                    style=_STYLE[failure.status]))
                 if failure.message:
                     _hanging(console, "", failure.message)
                 if failure.hint and failure.hint not in hinted:
                     hinted.add(failure.hint)
-                    _hanging(console, "", f"hint: {failure.hint}", "cyan")
+                    _hanging(console, "", tr("hint: {text}", text=failure.hint), "cyan")
     if fb.left_out:
-        console.print(Text(f"... and {fb.left_out} more failure{'s' if fb.left_out != 1 else ''} "
-                           "(the feedback files list them all)"))
+        console.print(Text(left_out_line(fb.left_out, "(the feedback files list them all)")))
 
 
 def _hanging(console: Console, label: str, text: str, style: str = "") -> None:
