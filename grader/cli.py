@@ -165,6 +165,8 @@ def _grading_commands(sub: _Commands) -> None:
     gradescope.add_argument("--visibility", choices=VISIBILITIES, default="after_due_date",
                             help="when students see each test's result (default: after_due_date; "
                                  "GRADER_VISIBILITY in Gradescope's environment still overrides it)")
+    gradescope.add_argument("--lang", choices=("en", "zh-CN"), default=argparse.SUPPRESS,
+                            help="the language of the feedback students read (default: the global --lang, else en)")
 
 
 def _student_commands(sub: _Commands) -> None:

@@ -105,3 +105,9 @@ def test_gradescope_installs_bubblewrap_and_takes_the_visibility_at_build_time(t
     assert run_grader("--course", str(MINI / "course.yml"), "gradescope", str(default)).returncode == 0
     with zipfile.ZipFile(default) as zf:
         assert "${GRADER_VISIBILITY:-after_due_date}" in zf.read("run_autograder").decode()
+        assert "grader grade" in zf.read("run_autograder").decode()  # English: no --lang
+    chinese = tmp_path / "zh.zip"
+    proc = run_grader("--course", str(MINI / "course.yml"), "gradescope", str(chinese), "--lang", "zh-CN")
+    assert proc.returncode == 0 and "feedback in zh-CN" in proc.stdout, proc.stderr
+    with zipfile.ZipFile(chinese) as zf:
+        assert "grader --lang zh-CN grade /autograder/submission" in zf.read("run_autograder").decode()

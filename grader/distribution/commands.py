@@ -36,7 +36,8 @@ def gradescope(args: argparse.Namespace) -> int:
     from grader.distribution import gradescope as autograder
 
     course = load(args)
-    files = autograder.build(course, args.zip, visibility=args.visibility)
-    print(f"gradescope: wrote {args.zip} ({files} files, test visibility {args.visibility}); upload it as the "
-          "autograder of a programming assignment")
+    lang = getattr(args, "lang", None) or "en"
+    files = autograder.build(course, args.zip, visibility=args.visibility, lang=lang)
+    print(f"gradescope: wrote {args.zip} ({files} files, test visibility {args.visibility}, feedback in {lang}); "
+          "upload it as the autograder of a programming assignment")
     return 0

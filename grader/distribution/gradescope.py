@@ -34,7 +34,7 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 set -uo pipefail
 mkdir -p /autograder/results
 cd /autograder/source
-if ! /autograder/venv/bin/grader grade /autograder/submission --format gradescope \\
+if ! /autograder/venv/bin/grader{lang_option} grade /autograder/submission --format gradescope \\
         --visibility "${{GRADER_VISIBILITY:-{visibility}}}" --out /autograder/results/results.json; then
     printf '{{"score": 0, "output": "The grader could not run; please tell your instructor.", "tests": []}}\\n' \\
         > /autograder/results/results.json
@@ -62,11 +62,12 @@ def _files(course: Course) -> dict[str, Path]:
     return files
 
 
-def build(course: Course, out: Path, visibility: str = "after_due_date") -> int:
-    """Write the zip (tests shown to students per ``visibility``); return how many files it holds."""
+def build(course: Course, out: Path, visibility: str = "after_due_date", lang: str = "en") -> int:
+    """Write the zip (tests shown to students per ``visibility``, feedback in ``lang``); return how
+    many files it holds."""
     files = _files(course)
     out.parent.mkdir(parents=True, exist_ok=True)
-    run = RUN_AUTOGRADER.format(visibility=visibility)
+    run = RUN_AUTOGRADER.format(visibility=visibility, lang_option="" if lang == "en" else f" --lang {lang}")
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name, text in (("setup.sh", SETUP_SH), ("run_autograder", run)):
             info = zipfile.ZipInfo(name)
