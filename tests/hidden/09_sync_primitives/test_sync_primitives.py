@@ -677,6 +677,27 @@ def registered(latch, n):
     )
 
 
+def watched_latch(sp, count):
+    """A Latch whose every write to ``count`` records whether ``self.cond`` was held: the deterministic twin of a
+    lost decrement, which the race amplifier provokes only in some runs."""
+    latch = sp.Latch(count)
+    owned: list[bool] = []
+    cond = latch.cond
+
+    class Watched(type(latch)):
+        @property
+        def count(self):
+            return self.__dict__["count"]
+
+        @count.setter
+        def count(self, value):
+            owned.append(cond._is_owned())
+            self.__dict__["count"] = value
+
+    latch.__class__ = Watched
+    return latch, owned
+
+
 class TestLatch:
     def test_every_waiter_wakes_when_the_count_reaches_zero(self, sp):
         latch = sp.Latch(1)
@@ -732,7 +753,7 @@ class TestLatch:
 
     def test_count_down_from_many_threads(self, sp):
         for trial in range(3):
-            latch = sp.Latch(7)
+            latch, owned = watched_latch(sp, 7)
             waiter = LatchWaiter(latch)
             registered(latch, 1)
             call_with_timeout(latch.count_down, timeout=HANG_LIMIT)
@@ -748,4 +769,9 @@ class TestLatch:
                 f"trial {trial + 1}: 6 threads called count_down() on a Latch at 6: count is {latch.count}, the waiter "
                 f"got {waiter.result!r}" + (" and is still waiting" if waiter.thread.is_alive() else "")
                 + ". Change the count only while holding self.cond, and wake the waiters when it reaches 0"
+            )
+            assert all(owned), (
+                "count_down() changed self.count without holding self.cond: two threads can then read the same "
+                "count and one decrement is lost, so the latch never opens. Read and change the count inside "
+                "`with self.cond:`"
             )
