@@ -24,36 +24,32 @@ def beat(path, interval) -> None:
     """Heartbeat loop, run in the child: forever, append one ``"."`` to the file ``path``, then
     sleep ``interval`` seconds.
 
-    Open the file in append mode for each dot (``with open(path, "a") as fh: fh.write(".")``), so
-    every dot is on disk as soon as it is written.
+    Another process reads the file while the loop runs: every dot must be in the file as soon as
+    it is written, not sitting in this process's buffer.
     """
     # YOUR CODE HERE
     raise NotImplementedError()
 
 
 def start_heartbeat(path, interval=0.05, ctx=None) -> multiprocessing.process.BaseProcess:
-    """Start a daemon process running ``beat(path, interval)`` and return it (still running).
+    """Start a daemon process running ``beat(path, interval)`` and return it, still running.
 
-    * ``ctx = ctx or multiprocessing.get_context()``; create it with
-      ``ctx.Process(target=beat, args=(path, interval), daemon=True)``, then ``start()`` it.
-    * Do not join it: it runs until someone terminates it, or until the parent's Python code
-      ends, when multiprocessing terminates every daemon child (so the parent can exit).
+    The heartbeat runs until someone terminates it, or until the parent's Python code ends:
+    then multiprocessing terminates it, so it never keeps the parent from exiting. The process
+    comes from ``ctx`` (see the module's rules).
     """
     # YOUR CODE HERE
     raise NotImplementedError()
 
 
 def supervise(job, ctx=None) -> int:
-    """Run ``job()`` in a child process, wait for it, and return the child's exit code.
+    """Run ``job()`` in a child process (from ``ctx``), wait for it, and return its exit code.
 
     * ``job`` is a picklable callable taking no arguments (a module-level function, or a
-      ``functools.partial`` of one). It may start processes of its own.
-    * ``ctx = ctx or multiprocessing.get_context()``; the child is
-      ``ctx.Process(target=job, daemon=False)``: it must NOT be a daemon, because a daemonic
-      process is not allowed to have children.
-    * ``start()`` it, ``join()`` it, return its ``exitcode`` (0 when ``job`` returned normally,
-      1 when it raised, ``n`` after ``sys.exit(n)``). Wait however long the job runs: a
-      ``join(timeout)`` that gives up early leaves ``exitcode`` at None.
+      ``functools.partial`` of one). It may start processes of its own: the child you run it in
+      must be allowed to have children.
+    * The exit code is 0 when ``job`` returned normally, 1 when it raised, ``n`` after
+      ``sys.exit(n)``. The job may run for any length of time: wait as long as it takes.
     """
     # YOUR CODE HERE
     raise NotImplementedError()
@@ -74,10 +70,9 @@ def log_events(event, log_path) -> None:
 def start_daemon_logger(event: threading.Event, log_path) -> threading.Thread:
     """Start and return a daemon thread running ``log_events(event, log_path)``.
 
-    Create it with ``threading.Thread(target=log_events, args=(event, log_path), daemon=True)``
-    (``setDaemon()`` is deprecated, and ``daemon`` cannot change after ``start()``), then start it.
     The thread never ends by itself: being a daemon, it is stopped when the last non-daemon
-    thread of the program has finished.
+    thread of the program has finished. It must be a daemon whichever thread calls this
+    function, a daemon thread or not.
     """
     # YOUR CODE HERE
     raise NotImplementedError()
