@@ -20,13 +20,12 @@ from dataclasses import dataclass, field
 class SafeCounter:
     """A counter that many threads can increment at once without losing updates.
 
-    * ``__init__(self)``: the count starts at 0; create the lock as ``self._lock = threading.Lock()``.
-    * ``increment(self, amount=1)``: add ``amount`` to the count. ``count += amount`` reads the
-      count, adds, and writes it back; another thread can run between the read and the write,
-      and then one of the two updates is lost. Do the whole read-modify-write while holding
-      ``self._lock`` (``with self._lock:``). Use that one lock: a new Lock per call protects
-      nothing. If the addition raises (``increment(None)``: TypeError), the exception
-      propagates, the count is unchanged and the lock is free again.
+    * ``__init__(self)``: the count starts at 0; the counter's lock is ``self._lock``, a
+      ``threading.Lock``.
+    * ``increment(self, amount=1)``: add ``amount`` to the count. However many threads call it at
+      once, no update is lost. If the addition raises (``increment(None)``: TypeError), the
+      exception propagates, the count is unchanged, and the counter goes on working for every
+      thread.
     * ``value`` (a read-only property): the current count.
     """
 
@@ -62,11 +61,8 @@ def withdraw(account: Account, amount: int) -> bool:
     """Take ``amount`` from ``account`` if the balance covers it.
 
     If ``account.balance >= amount``: subtract ``amount`` and return True. Otherwise change
-    nothing and return False. Never let the balance go below 0.
-
-    "Check, then act" is a race when another thread can act in between: two threads both see
-    a balance of 10, both withdraw 10, and the balance ends at -10. So read the balance, compare
-    and subtract while holding ``account.lock``, all in one ``with account.lock:`` block.
+    nothing and return False. Any number of threads may withdraw from the same account at once,
+    and the balance must never go below 0. ``account.lock`` guards the balance.
     """
     ### BEGIN SOLUTION
     with account.lock:
@@ -80,21 +76,16 @@ def withdraw(account: Account, amount: int) -> bool:
 class MemoCache:
     """Remembers ``compute(cache, key)`` per key; compute may call ``cache.get`` again.
 
-    * ``__init__(self)``: an empty dict of values and ``self._lock``, a ``threading.RLock()``.
+    * ``__init__(self)``: an empty cache; its lock is ``self._lock``.
     * ``get(self, key, compute)``: return the remembered value for ``key``. If there is none,
       call ``compute(self, key)``, remember what it returns and return it. Whatever compute
       returns is remembered, also ``None``, ``0`` or ``""``: each key is computed once.
 
-      Hold ``self._lock`` for the whole "look up, compute, store": then compute runs at most
-      once per key, even when several threads ask for the same missing key at the same time
-      (the others wait and then find the value).
-
-      ``compute`` may call ``self.get(...)`` for other keys (a recursive Fibonacci, say). That
-      takes the lock again in the SAME thread while it is already held. A plain ``Lock`` then
-      waits for itself forever; an ``RLock`` counts the nested acquisitions and lets its owner in.
-
-      If ``compute`` raises, remember nothing, let the exception propagate, and leave the lock
-      free (``with`` releases it): another thread must be able to use the cache afterwards.
+    Several threads may ask for the same missing key at the same moment: compute still runs at
+    most once per key (the others wait, then find the value). ``compute`` may call
+    ``self.get(...)`` for other keys, in the same thread (a recursive Fibonacci, say). If
+    ``compute`` raises, nothing is remembered, the exception propagates, and the cache goes on
+    working for every thread.
     """
 
     def __init__(self):
@@ -119,18 +110,13 @@ _instance_lock = threading.Lock()  # guards the creation of _instance
 def get_instance(factory):
     """Return the process-wide singleton, creating it with ``factory()`` on first use.
 
-    Double-checked locking, with the module globals ``_instance`` and ``_instance_lock``:
+    The instance lives in the module global ``_instance``, guarded by ``_instance_lock``.
 
-    1. Fast path: if ``_instance`` is not None, return it WITHOUT taking the lock. Once the
-       instance exists, callers never wait for each other.
-    2. Otherwise take ``_instance_lock`` and check ``_instance`` AGAIN: another thread may have
-       created it while this one waited for the lock. Only if it is still None, call
-       ``factory()`` (while holding the lock) and store the result in ``_instance``.
-    3. Return ``_instance``.
-
-    ``factory`` is called at most once, even when many threads call ``get_instance`` at the
-    same moment. If ``factory`` raises, ``_instance`` stays None and the exception propagates;
-    a later call tries again. (``global _instance`` is needed to assign it.)
+    * ``factory`` is called at most once, even when many threads call ``get_instance`` at the
+      same moment.
+    * Once the instance exists, callers never wait for each other: they do not take the lock.
+    * If ``factory`` raises, ``_instance`` stays None and the exception propagates; a later call
+      tries again.
     """
     ### BEGIN SOLUTION
     global _instance
