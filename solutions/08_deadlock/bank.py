@@ -28,15 +28,13 @@ class Account:
 def transfer(src: Account, dst: Account, amount: int) -> None:
     """Move ``amount`` from ``src`` to ``dst`` (two different accounts) while holding both locks.
 
-    * Take the two accounts' locks in ascending ``id`` order (the account's ``id`` attribute,
-      not Python's ``id()``): the lower id first, whatever the direction of the transfer.
-      ``transfer(a, b, ...)`` and ``transfer(b, a, ...)`` lock the same account first. One global
-      order means no two threads can each hold one lock and wait for the other.
-    * Hold BOTH locks while you change the balances: ``src.balance -= amount`` and
-      ``dst.balance += amount`` both happen with both locks held. A lock that is busy is waited
-      for (or retried): transfer always moves the money, it never gives up silently.
-    * Release both locks before returning (``with`` blocks do this for you, even on errors:
-      ``transfer(a, b, None)`` raises TypeError and leaves both locks free).
+    * Both balances change while both accounts' locks are held.
+    * The two locks are always taken in one global order, the account with the lower ``id``
+      attribute first (not Python's ``id()``), whatever the direction of the transfer: then
+      transfers between the same accounts in opposite directions can never deadlock.
+    * A busy lock delays the transfer, it never cancels it: ``transfer`` always moves the money.
+    * Both locks are free again when ``transfer`` returns or raises (``transfer(a, b, None)``
+      raises TypeError).
 
     No overdraft check: a balance may go negative.
     """
@@ -52,12 +50,9 @@ def transfer(src: Account, dst: Account, amount: int) -> None:
 def acquire_both(a, b, timeout: float) -> bool:
     """Try to take lock ``a`` and then lock ``b``, waiting at most ``timeout`` seconds for each.
 
-    Use ``lock.acquire(timeout=timeout)``, which returns True when it got the lock and False
-    when the time ran out.
-
     * Both taken: return True and keep holding both (the caller releases them).
     * ``a`` not taken in time: return False without touching ``b``.
-    * ``b`` not taken in time: release ``a`` first, then return False.
+    * ``b`` not taken in time: return False, holding neither lock.
 
     On a False return the caller holds neither lock, so it can back off and retry without
     blocking anyone: this is the "try-lock with back-off" way out of a deadlock.
@@ -77,8 +72,6 @@ def philosopher(i: int, forks: list, meals: int, eat) -> None:
 
     Philosopher ``i`` needs forks ``i`` and ``(i + 1) % len(forks)``. Eat ``meals`` times, each
     time calling ``eat(i)`` while holding both forks, and put both forks down after each meal.
-    To stay deadlock-free, take the lower-numbered fork first (a global order), or take the
-    second one with a timeout and put the first back when that fails (back-off).
     """
     ### BEGIN SOLUTION
     left, right = i, (i + 1) % len(forks)
@@ -91,20 +84,19 @@ def philosopher(i: int, forks: list, meals: int, eat) -> None:
 
 
 def dine(forks: list, meals: int, eat) -> None:
-    """Run the dining philosophers: ``n = len(forks)`` threads, and return when all have eaten.
+    """Run the dining philosophers: ``n = len(forks)`` threads, one per philosopher, and return
+    when all have eaten. ``n >= 2``.
 
-    Start one ``threading.Thread`` per philosopher ``i`` in ``range(n)``. Philosopher ``i`` eats
-    ``meals`` times, calling ``eat(i)`` each time while holding forks ``i`` and
-    ``(i + 1) % n`` (the locks in ``forks``). No deadlock is allowed: if every philosopher picks
-    up the left fork and then waits for the right one, they can all wait forever. ``n >= 2``.
+    Philosopher ``i`` eats ``meals`` times, calling ``eat(i)`` each time while holding forks ``i``
+    and ``(i + 1) % n`` (the locks in ``forks``). A fork whose ``acquire(timeout=...)`` returned
+    False is not held: never eat without both forks.
 
-    The philosophers run at the same time: start all ``n`` threads first, then join every one
-    of them, without a timeout (meals may take any length of time), before returning. A fork
-    whose ``acquire(timeout=...)`` returned False is not held: never eat without both forks.
-
-    Use a global fork order or try-lock with back-off (see ``philosopher``). The tests check the
-    order in which forks are taken, so a "waiter" that lets at most n - 1 philosophers sit down
-    while each still takes left then right is reported as a lock-order cycle.
+    * The philosophers run at the same time, and ``dine`` returns only after every meal,
+      however long the meals take.
+    * No deadlock, whatever the timing: if every philosopher picks up the left fork and then
+      waits for the right one, they can all wait forever. The tests check the order in which
+      forks are taken, so a "waiter" that lets at most n - 1 philosophers sit down while each
+      still takes left then right is reported as a lock-order cycle.
     """
     ### BEGIN SOLUTION
     threads = [
