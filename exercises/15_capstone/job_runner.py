@@ -53,10 +53,9 @@ class JobRunner:
     """Run jobs in at most ``max_workers`` worker threads, with timeouts, cancellation and shutdown.
 
     Use it as a context manager (``with JobRunner(2) as runner: ...``): leaving the block calls
-    ``shutdown(wait=True)``. Every method may be called from any thread; protect the shared
-    state with a lock (a ``threading.Condition`` lets ``outcome`` wait without polling).
-    Start your threads with ``daemon=True``, so a program that forgets ``shutdown()`` can still
-    exit.
+    ``shutdown(wait=True)``. Every method may be called from any thread, at the same time as
+    any other. Every thread the runner starts is a daemon thread, so a program that forgets
+    ``shutdown()`` can still exit.
     """
 
     def __init__(self, max_workers: int = 2) -> None:
@@ -132,9 +131,6 @@ class JobRunner:
           running until they return: wait for them too). Afterwards no thread of the runner is
           left alive. ``wait=False``: return at once; the threads end by themselves when the
           work is done.
-
-        With one worker thread per slot, stop each worker with its own sentinel on the queue:
-        one sentinel would stop one worker and leave the others waiting forever.
         """
         # YOUR CODE HERE
         raise NotImplementedError()
