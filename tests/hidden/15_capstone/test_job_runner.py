@@ -500,6 +500,17 @@ class TestGracefulShutdown:
         assert calls.seen == ["first"], f"cancelled jobs ran anyway: {calls.seen!r}"
         assert not new_threads(before, ignore=(timer,)), "threads still alive after shutdown()"
 
+    def test_cancel_pending_leaves_finished_jobs_alone(self, job_runner, runners):
+        runner = make(job_runner, runners, 1)
+        done, failed = submit(runner, square, 3), submit(runner, fail, "boom")
+        finished = {done: outcome(runner, done), failed: outcome(runner, failed)}
+        shutdown(runner, cancel_pending=True)
+        after = {job_id: (runner.status(job_id), outcome(runner, job_id)) for job_id in finished}
+        assert after == {job_id: (o.status, o) for job_id, o in finished.items()}, (
+            f"shutdown(cancel_pending=True) changed jobs that had already finished: before {finished!r}, after "
+            f"{after!r}. Only a job still PENDING may become CANCELLED: a finished job keeps its outcome"
+        )
+
     def test_cancel_pending_wakes_waiting_threads(self, job_runner, runners, gate):
         runner = make(job_runner, runners, 1)
         first = submit(runner, gate.wrap(square), 1)
