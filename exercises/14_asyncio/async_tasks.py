@@ -6,6 +6,10 @@
 * ``all_or_nothing``  all results, or none: one failure or the deadline cancels everything.
 * ``queue_pipeline``  a producer and N consumers on an ``asyncio.Queue``, with a clean shutdown.
 * ``handle_echo``, ``echo_server``  a line echo server on asyncio streams that stops cleanly.
+* ``AsyncCache``      fix this program: an async memo cache that fetches the same key twice.
+* ``worker``, ``shutdown``  fix this program: workers that ignore their cancellation, and a
+  shutdown that does not wait for them.
+* ``with_timeout``    await a coroutine for at most ``timeout`` seconds, its clean-up included.
 
 Every function here is an ``async def``: call it with ``await`` from another coroutine, or run it
 with ``asyncio.run(...)``. ``fetch`` arguments are async functions: ``await fetch(x)``.
@@ -140,6 +144,107 @@ async def echo_server(ready, stop, host="127.0.0.1", port=0):
       may be left behind: no handler task, no open connection, no listening socket.
     * The same clean-up happens if the caller cancels ``echo_server`` (then let the
       ``CancelledError`` propagate).
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+class AsyncCache:
+    """Fix this program: a memo cache in front of a slow async ``fetch``.
+
+    * ``AsyncCache(fetch)``: ``fetch`` is an async function; ``self.values`` holds the values
+      fetched so far, by key.
+    * ``await cache.get(key)``: the value of ``await fetch(key)``, fetched once and remembered:
+      a later ``get(key)`` returns it without fetching again.
+
+    However many tasks call ``get`` at once:
+
+    * ``fetch`` runs at most once per key: while the fetch of a key is in flight, the other
+      callers of ``get`` for that key wait for it and get its value, instead of fetching too.
+    * A fetch of one key never holds up a fetch of another: different keys are fetched at the
+      same time.
+    * If ``fetch(key)`` raises, the exception reaches the caller whose fetch it was, and nothing is
+      remembered: a later ``get(key)`` fetches again. A caller that was waiting for that fetch
+      gets the same exception, or fetches in its turn (still one fetch of a key at a time); it
+      never waits for ever.
+
+    As shipped, two tasks that ask for the same missing key both fetch it. Fix it.
+    """
+
+    def __init__(self, fetch):
+        self.fetch = fetch
+        self.values = {}
+
+    async def get(self, key):
+        if key in self.values:
+            return self.values[key]
+        value = await self.fetch(key)
+        self.values[key] = value
+        return value
+
+
+async def worker(name, jobs, handle, log):
+    """Fix this program (with ``shutdown`` below): one worker of a pool.
+
+    * Log ``f"{name} started"`` (``log`` is a list: append to it), then forever: take the next
+      job from ``jobs`` (an ``asyncio.Queue``), ``await handle(job)``, then ``jobs.task_done()``.
+    * A job whose ``handle`` raises an ``Exception`` is logged as ``f"{name} failed {job!r}"``, and
+      the worker goes on with the next job: one bad job does not stop it.
+    * The worker runs until it is cancelled, wherever it waits: for a job, or inside
+      ``handle(job)``. Then it logs ``f"{name} stopped"`` (last) and ends cancelled: the
+      ``CancelledError`` propagates, so whoever cancelled it sees it stop.
+    """
+    log.append(f"{name} started")
+    try:
+        while True:
+            job = await jobs.get()
+            try:
+                await handle(job)
+            except:  # a failing job must not stop the worker
+                log.append(f"{name} failed {job!r}")
+            finally:
+                jobs.task_done()
+    finally:
+        log.append(f"{name} stopped")
+
+
+async def shutdown(tasks, timeout):
+    """Fix this program (with ``worker`` above): stop ``tasks`` and wait until they have all
+    finished; return the exceptions of those that failed.
+
+    * Cancel every task, then wait until each one has finished, its clean-up (``finally``
+      blocks) included: when ``shutdown`` returns, no task of ``tasks`` is still running.
+    * A task that ended cancelled, or that returned, is fine. A task that ended with an
+      exception (before the shutdown, or while it cleaned up) is reported: return the list of
+      those exceptions, in the order of ``tasks``, instead of raising them. One failure must not
+      stop ``shutdown`` from waiting for the others. ``tasks`` may be empty: return ``[]``.
+    * Wait at most ``timeout`` seconds in all (``None``: no limit). If a task has still not
+      finished by then (it ignores its cancellation), raise ``TimeoutError``: never return as if
+      everything had stopped, and never wait for ever.
+
+    As shipped, the workers ignore a cancellation that arrives while they handle a job, and
+    ``shutdown`` returns while the tasks are still cleaning up. Fix both.
+    """
+    for task in tasks:
+        task.cancel()
+    return [task.exception() for task in tasks
+            if task.done() and not task.cancelled() and task.exception() is not None]
+
+
+async def with_timeout(coro, timeout):
+    """Await ``coro`` (a coroutine) for at most ``timeout`` seconds; return its result.
+
+    * ``timeout=None`` means no limit: wait for as long as ``coro`` takes.
+    * If ``coro`` has not finished after ``timeout`` seconds, cancel it, wait until it has finished
+      cancelling (its ``finally`` blocks have run: it may be closing a connection), then raise
+      ``TimeoutError``. Raise the built-in ``TimeoutError`` on every version: on 3.10,
+      ``asyncio.wait_for`` raises ``asyncio.TimeoutError``, a different class there.
+    * An exception that ``coro`` raises propagates. If the caller cancels
+      ``with_timeout`` while it waits, ``coro`` is cancelled too and the ``CancelledError``
+      propagates.
+
+    ``asyncio.wait_for(coro, timeout)`` does all of this (3.11+ also has ``async with
+    asyncio.timeout(timeout):``); only the class of its timeout error needs care on 3.10.
     """
     # YOUR CODE HERE
     raise NotImplementedError()

@@ -12,7 +12,18 @@ import asyncio
 
 import pytest
 
-from async_tasks import all_or_nothing, bounded_gather, echo_server, first_done, queue_pipeline, slow_square
+from async_tasks import (
+    AsyncCache,
+    all_or_nothing,
+    bounded_gather,
+    echo_server,
+    first_done,
+    queue_pipeline,
+    shutdown,
+    slow_square,
+    with_timeout,
+    worker,
+)
 
 
 def run(coro, limit=5.0):
@@ -186,3 +197,83 @@ class TestEchoServer:
             return echoes
 
         assert run(main()) == [b"hello\n", b"hello\n", b"hello\n", b"no newline", b""]
+
+
+class TestAsyncCache:
+    def test_each_key_fetched_once_and_keys_together(self):
+        calls = []
+
+        async def main():
+            gate = asyncio.Event()
+
+            async def fetch(key):
+                calls.append(key)
+                await gate.wait()  # the test opens the gate once every caller is waiting
+                return key.upper()
+
+            cache = AsyncCache(fetch)
+            tasks = [asyncio.create_task(cache.get(key)) for key in ("a", "a", "a", "b")]
+            for _ in range(10):
+                await asyncio.sleep(0)
+            in_flight = sorted(calls)
+            gate.set()
+            return in_flight, await asyncio.gather(*tasks)
+
+        in_flight, values = run(main())
+        assert in_flight == ["a", "b"], (
+            f"fetch was called for {in_flight} while the fetches were in flight: "
+            "fetch each key once, and different keys at the same time"
+        )
+        assert values == ["A", "A", "A", "B"]
+        assert sorted(calls) == ["a", "b"], "a caller that waited must find the value, not fetch again"
+
+
+class TestStopWorkers:
+    def test_shutdown_stops_busy_workers(self):
+        async def main():
+            log, jobs, gate = [], asyncio.Queue(), asyncio.Event()
+
+            async def handle(job):
+                await gate.wait()  # every worker is inside handle when shutdown comes
+
+            for job in range(3):
+                jobs.put_nowait(job)
+            workers = [asyncio.create_task(worker(f"w{i}", jobs, handle, log)) for i in range(2)]
+            try:
+                for _ in range(10):
+                    await asyncio.sleep(0)
+                failures = await asyncio.wait_for(shutdown(workers, 2), 3)
+                stopped = sorted(line for line in log if line.endswith("stopped"))
+                return failures, stopped, [w.done() and w.cancelled() for w in workers]
+            finally:
+                gate.set()  # lets a worker that ignored its cancellation go back to jobs.get()
+                for _ in range(10):
+                    await asyncio.sleep(0)
+
+        failures, stopped, cancelled = run(main())
+        assert failures == []
+        assert stopped == ["w0 stopped", "w1 stopped"], "when shutdown returns, every worker's `finally` has run"
+        assert cancelled == [True, True], "a cancelled worker must end cancelled (let CancelledError propagate)"
+
+
+class TestWithTimeout:
+    def test_result_timeout_and_clean_up(self):
+        cleaned = []
+
+        async def slow():
+            try:
+                await asyncio.sleep(10)
+            finally:
+                cleaned.append("slow")
+
+        async def main():
+            value = await with_timeout(quick(4), None)  # None: no limit
+            try:
+                await with_timeout(slow(), 0.05)
+            except TimeoutError:  # the built-in TimeoutError, also on 3.10
+                return value, list(cleaned)
+            return value, "no TimeoutError"
+
+        value, after_timeout = run(main())
+        assert value == 40
+        assert after_timeout == ["slow"], "cancel the call on timeout and wait for its `finally` before raising"

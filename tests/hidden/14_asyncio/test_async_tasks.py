@@ -828,3 +828,555 @@ class TestEchoServer:
             f"echo_server was cancelled by its caller, and it {outcome}: let the CancelledError propagate "
             "after cleaning up"
         )
+
+
+# --------------------------------------------------------------------------- async_cache
+async def settle(turns=20):
+    """Let every task run up to the point where it waits for something the test controls."""
+    for _ in range(turns):
+        await asyncio.sleep(0)
+
+
+class FetchFailed(Exception):
+    """What the tests' fetch raises (not a RuntimeError: the stub's NotImplementedError is one)."""
+
+
+class GatedFetch:
+    """An async ``fetch(key)`` that waits at its key's gate until the test opens it; it counts the
+    calls, and the fetches in flight per key and in all. Keys in ``fail_first`` raise FetchFailed
+    on their first fetch (once the gate is open) and return their value on later ones."""
+
+    def __init__(self, fail_first=()):
+        self.calls: list = []
+        self.in_flight: dict = {}
+        self.peak_per_key: dict = {}
+        self.peak = 0
+        self.gates: dict = {}
+        self.fail_first = set(fail_first)
+        self.errors: list = []
+
+    def gate(self, key):
+        if key not in self.gates:
+            self.gates[key] = asyncio.Event()
+        return self.gates[key]
+
+    def open(self, *keys):
+        for key in keys:
+            self.gate(key).set()
+
+    async def __call__(self, key):
+        self.calls.append(key)
+        first = self.calls.count(key) == 1
+        self.in_flight[key] = self.in_flight.get(key, 0) + 1
+        self.peak_per_key[key] = max(self.peak_per_key.get(key, 0), self.in_flight[key])
+        self.peak = max(self.peak, sum(self.in_flight.values()))
+        try:
+            await self.gate(key).wait()
+            if first and key in self.fail_first:
+                self.errors.append(FetchFailed(f"the fetch of {key!r} failed"))
+                raise self.errors[-1]
+            return f"value of {key}"
+        finally:
+            self.in_flight[key] -= 1
+
+
+async def outcomes(tasks, what):
+    """Each task's result or exception, waiting at most STEP seconds for them all."""
+    done, pending = await asyncio.wait(tasks, timeout=STEP)
+    if pending:
+        for task in pending:
+            task.cancel()
+        await asyncio.wait(pending, timeout=STEP)
+        raise AssertionError(f"{what}, and {len(pending)} of {len(tasks)} get() call(s) had not returned 1 s later")
+    return [task.exception() if task.exception() is not None else task.result() for task in tasks]
+
+
+class TestAsyncCache:
+    def test_same_key_is_fetched_once(self, async_tasks):
+        async def main():
+            fetch = GatedFetch()
+            cache = async_tasks.AsyncCache(fetch)
+            tasks = [asyncio.create_task(cache.get("a")) for _ in range(5)]
+            await settle()  # every caller is now waiting: for the fetch, or for the first caller
+            while_in_flight = len(fetch.calls)
+            fetch.open("a")
+            got = await outcomes(tasks, "5 tasks called get('a') at once and the fetch returned")
+            after = len(fetch.calls)
+            again = await within(cache.get("a"), "get('a') after 'a' was fetched had not returned 1 s later")
+            return while_in_flight, got, after, again, len(fetch.calls)
+
+        while_in_flight, got, after, again, total = run_async(main, limit=LIMIT * 2,
+                                                              what="5 concurrent get('a') on AsyncCache")
+        assert while_in_flight == 1, (
+            f"5 tasks called get('a') at once, and fetch('a') was called {while_in_flight} times while the "
+            "first fetch was still in flight: every caller checked `key in self.values`, found nothing and "
+            "went on to fetch, because the check and the store are separated by an `await`. Hold an "
+            "asyncio.Lock for the key across the check, the await and the store"
+        )
+        assert got == ["value of a"] * 5, f"the 5 get('a') calls gave {got!r}, expected 'value of a' for each"
+        assert after == 1, (
+            f"fetch('a') was called {after} times for 5 concurrent get('a'): only one at a time, but one after "
+            "the other. Once a caller holds the lock, check again whether the value is there (the caller "
+            "before it stored it) before fetching"
+        )
+        assert again == "value of a" and total == 1, (
+            f"get('a') after the fetch returned {again!r} and fetch was called {total} times in all: remember "
+            "the value"
+        )
+
+    def test_different_keys_are_fetched_at_the_same_time(self, async_tasks):
+        async def main():
+            fetch = GatedFetch()
+            cache = async_tasks.AsyncCache(fetch)
+            tasks = {key: [asyncio.create_task(cache.get(key)) for _ in range(2)] for key in "abc"}
+            try:
+                await settle()
+                started = sorted(fetch.calls)
+                fetch.open("c")  # 'c' must come back while 'a' and 'b' are still being fetched
+                done, _ = await asyncio.wait(tasks["c"], timeout=STEP)
+                c_alone = [t.result() for t in done if t.exception() is None]
+                fetch.open("a", "b")
+                got = await outcomes([t for key in "abc" for t in tasks[key]], "the fetches of 'a', 'b' and 'c' returned")
+                return started, c_alone, got, sorted(fetch.calls), fetch.peak
+            finally:
+                fetch.open("a", "b", "c")
+
+        started, c_alone, got, calls, peak = run_async(main, limit=LIMIT * 2,
+                                                       what="get() of 'a', 'b' and 'c', twice each, on AsyncCache")
+        assert started == ["a", "b", "c"], (
+            f"2 tasks each called get() for 'a', 'b' and 'c' at once, and while the fetches were in flight "
+            f"fetch had been called for {started}, expected once for each key"
+            + (": one lock for the whole cache held across the fetch makes every key wait for the others; use "
+               "one lock per key" if len(started) < 3 else "")
+        )
+        assert c_alone == ["value of c"] * 2, (
+            "the fetch of 'c' returned while 'a' and 'b' were still being fetched, and the two get('c') calls "
+            f"had not both returned 1 s later (got {c_alone!r}): a fetch of one key must not wait for another key"
+        )
+        assert got == ["value of a"] * 2 + ["value of b"] * 2 + ["value of c"] * 2, f"the get() calls returned {got!r}"
+        assert calls == ["a", "b", "c"] and peak == 3, f"fetch was called for {calls}, at most {peak} at once"
+
+    def test_a_failed_fetch_is_not_remembered(self, async_tasks):
+        async def main():
+            fetch = GatedFetch(fail_first={"x"})
+            cache = async_tasks.AsyncCache(fetch)
+            tasks = [asyncio.create_task(cache.get("x")) for _ in range(3)]
+            await settle()
+            while_in_flight = len(fetch.calls)
+            fetch.open("x")  # the first fetch of 'x' now raises FetchFailed
+            got = await outcomes(tasks, "3 tasks called get('x') at once and the first fetch of 'x' raised")
+            later = await within(asyncio.gather(cache.get("x"), return_exceptions=True),
+                                 "after a failed fetch of 'x', a new get('x') had not returned 1 s later")
+            return while_in_flight, got, fetch.errors[:1], fetch.peak_per_key.get("x", 0), later[0]
+
+        while_in_flight, got, errors, peak, later = run_async(main, limit=LIMIT * 3,
+                                                              what="get('x') on AsyncCache with a failing fetch")
+        assert while_in_flight == 1, (
+            f"3 tasks called get('x') at once, and fetch('x') was called {while_in_flight} times while the first "
+            "fetch was still in flight: hold an asyncio.Lock for the key across the check, the await and the store"
+        )
+        assert errors and any(g is errors[0] for g in got), (
+            f"the first fetch of 'x' raised FetchFailed, and the 3 get('x') calls gave {got!r}: the exception "
+            "must reach the caller whose fetch raised it"
+        )
+        assert all(g is errors[0] or g == "value of x" for g in got), (
+            f"the first fetch of 'x' raised, and the 3 get('x') calls gave {got!r}: a caller that waited for that "
+            "fetch gets the same exception, or fetches in its turn"
+        )
+        assert peak == 1, f"{peak} fetches of 'x' ran at the same time"
+        assert later == "value of x", (
+            f"after the fetch of 'x' had failed, get('x') gave {later!r} instead of fetching again: do not "
+            "remember a failure (store a value only once fetch has returned it)"
+        )
+
+
+# --------------------------------------------------------------------------- stop_workers
+class CleanupFailed(Exception):
+    """What a test task raises from its clean-up."""
+
+
+async def until(predicate, what, turns=200):
+    """Let the loop run until ``predicate()`` holds (at most ``turns`` turns of the loop)."""
+    for _ in range(turns):
+        if predicate():
+            return
+        await asyncio.sleep(0)
+    raise AssertionError(what)
+
+
+async def waits_then_cleans_up(log, name, steps):
+    """A task that waits until it is cancelled, then cleans up over ``steps`` turns of the loop."""
+    try:
+        await asyncio.Event().wait()
+    finally:
+        for _ in range(steps):
+            await asyncio.sleep(0)
+        log.append(f"{name} cleaned up")
+
+
+async def ignores_cancel(release, log):
+    """A task that ignores every cancellation until ``release`` is set."""
+    while True:
+        try:
+            await release.wait()
+            return "released"
+        except asyncio.CancelledError:
+            log.append("ignored a cancel")
+
+
+async def settled_call(call, what, seconds=STEP):
+    """``("returned", value)``, ``("raised", exc)`` or ``("cancelled", None)`` for ``call``; a call
+    still running after ``seconds`` is cancelled and fails the test."""
+    task = asyncio.ensure_future(call)
+    done, _ = await asyncio.wait({task}, timeout=seconds)
+    if not done:
+        task.cancel()
+        await asyncio.wait({task}, timeout=STEP)
+        raise AssertionError(f"{what} had not returned {seconds:g} s later")
+    if task.cancelled():
+        return "cancelled", None
+    if task.exception() is not None:
+        return "raised", task.exception()
+    return "returned", task.result()
+
+
+def describe(outcome):
+    kind, value = outcome
+    return f"{kind} {value!r}" if kind != "cancelled" else "raised CancelledError"
+
+
+class TestStopWorkers:
+    def test_shutdown_waits_for_every_clean_up(self, async_tasks):
+        async def main():
+            log = []
+            tasks = [asyncio.create_task(waits_then_cleans_up(log, f"task {i}", i + 1)) for i in range(4)]
+            await settle()
+            outcome = await settled_call(async_tasks.shutdown(tasks, 5), "shutdown(4 waiting tasks, 5)")
+            cleaned = sorted(log)
+            running = [i for i, t in enumerate(tasks) if not t.done()]
+            empty = await settled_call(async_tasks.shutdown([], 5), "shutdown([], 5)")
+            await asyncio.wait(tasks, timeout=STEP)
+            return outcome, cleaned, running, empty
+
+        outcome, cleaned, running, empty = run_async(main, limit=LIMIT * 2, what="shutdown of 4 waiting tasks")
+        assert outcome == ("returned", []), (
+            f"shutdown(tasks, 5) of 4 tasks that only wait {describe(outcome)}, expected it to return []"
+            + (": asyncio.gather without return_exceptions=True raises the first task's CancelledError"
+               if outcome[0] == "cancelled" else "")
+        )
+        assert not running and len(cleaned) == 4, (
+            f"when shutdown returned, {len(cleaned)} of the 4 tasks had finished their clean-up (their `finally` "
+            f"blocks) and tasks {running} were still running: cancel() only asks a task to stop; wait for every "
+            "task to finish (asyncio.wait(tasks, timeout=...)) before returning"
+        )
+        assert empty == ("returned", []), f"shutdown([], 5) {describe(empty)}, expected it to return []"
+
+    def test_failures_are_returned_not_raised(self, async_tasks):
+        errors = {}
+
+        async def fails_in_clean_up():
+            try:
+                await asyncio.Event().wait()
+            finally:
+                await asyncio.sleep(0)
+                errors["clean-up"] = CleanupFailed("the clean-up failed")
+                raise errors["clean-up"]
+
+        async def failed_before():
+            await asyncio.sleep(0)
+            errors["before"] = ValueError("failed before the shutdown")
+            raise errors["before"]
+
+        async def returned():
+            return 42
+
+        async def main():
+            log = []
+            tasks = [
+                asyncio.create_task(fails_in_clean_up()),
+                asyncio.create_task(waits_then_cleans_up(log, "slow", 5)),
+                asyncio.create_task(failed_before()),
+                asyncio.create_task(returned()),
+                asyncio.create_task(waits_then_cleans_up(log, "quick", 1)),
+            ]
+            await settle()
+            outcome = await settled_call(async_tasks.shutdown(tasks, 5), "shutdown(5 tasks, 5)")
+            running = [i for i, t in enumerate(tasks) if not t.done()]
+            await asyncio.wait(tasks, timeout=STEP)
+            return outcome, sorted(log), running
+
+        outcome, cleaned, running = run_async(main, limit=LIMIT * 2, what="shutdown of tasks that fail")
+        expected = [errors.get("clean-up"), errors.get("before")]
+        assert outcome[0] == "returned", (
+            f"of 5 tasks, one failed before the shutdown and one fails in its clean-up, and shutdown(tasks, 5) "
+            f"{describe(outcome)}: return the exceptions instead of raising them (asyncio.gather without "
+            "return_exceptions=True raises the first one and stops waiting for the others)"
+        )
+        assert isinstance(outcome[1], list) and len(outcome[1]) == 2 and all(
+            got is want for got, want in zip(outcome[1], expected)), (
+            f"shutdown returned {outcome[1]!r}, expected [{expected[0]!r}, {expected[1]!r}]: the exception of "
+            "every task that failed, before the shutdown or while cleaning up, in the order of tasks (and "
+            "nothing for a task that was cancelled or returned)"
+        )
+        assert not running and cleaned == ["quick cleaned up", "slow cleaned up"], (
+            f"when shutdown returned, tasks {running} were still running (clean-ups done: {cleaned}): wait for "
+            "every task, not only until the first one fails"
+        )
+
+    def test_a_task_that_ignores_cancellation_times_out(self, async_tasks):
+        async def main():
+            log = []
+            release = asyncio.Event()
+            tasks = [
+                asyncio.create_task(waits_then_cleans_up(log, "task 0", 2)),
+                asyncio.create_task(ignores_cancel(release, log)),
+                asyncio.create_task(waits_then_cleans_up(log, "task 2", 3)),
+            ]
+            try:
+                await settle()
+                outcome = await settled_call(async_tasks.shutdown(tasks, 0.2), "shutdown(tasks, 0.2)", seconds=0.2 + STEP)
+                return outcome, sorted(log), tasks[1].done()
+            finally:
+                release.set()
+                await asyncio.wait(tasks, timeout=STEP)
+
+        outcome, log, stubborn_done = run_async(main, limit=LIMIT * 2,
+                                                what="shutdown(tasks, 0.2) with a task that ignores cancel()")
+        assert outcome[0] == "raised" and isinstance(outcome[1], TIMEOUT_ERRORS), (
+            f"one of 3 tasks ignores cancel(), and shutdown(tasks, 0.2) {describe(outcome)}: raise TimeoutError "
+            "once timeout seconds have passed with a task still running, instead of returning as if it had stopped"
+        )
+        assert not stubborn_done and "ignored a cancel" in log, (
+            f"the task that ignores cancel() was not cancelled (log: {log}): cancel every task"
+        )
+        assert "task 0 cleaned up" in log and "task 2 cleaned up" in log, (
+            f"shutdown raised TimeoutError before the other tasks had finished their clean-up (done: {log}): wait "
+            "for all of them (asyncio.wait(tasks, timeout=timeout) waits for every task, and returns the ones "
+            "still pending)"
+        )
+
+    @staticmethod
+    def _handle(rec, gate, fail=("bad",)):
+        async def behaviour(job):
+            if job in fail:
+                await asyncio.sleep(0)
+                raise ValueError(f"job {job!r} failed")
+            if str(job).startswith("slow"):
+                await gate.wait()
+            return job
+
+        return rec.make(behaviour)
+
+    def test_worker_stops_when_cancelled_inside_handle(self, async_tasks):
+        async def main():
+            log, rec, gate, jobs = [], CancelRecorder(), asyncio.Event(), asyncio.Queue()
+            jobs.put_nowait("slow 1")
+            task = asyncio.create_task(async_tasks.worker("w", jobs, self._handle(rec, gate), log))
+            try:
+                await until(lambda: rec.started, "the worker did not call handle('slow 1') on the job in its queue")
+                task.cancel()  # the worker is inside handle('slow 1')
+                done, _ = await asyncio.wait({task}, timeout=STEP)
+                return task in done, task in done and task.cancelled(), list(log), dict(rec.outcome)
+            finally:
+                gate.set()
+                task.cancel()
+                await asyncio.wait({task}, timeout=STEP)
+
+        stopped, cancelled, log, handled = run_async(main, limit=LIMIT * 2, what="worker cancelled inside handle")
+        assert stopped, (
+            "the worker was cancelled while it awaited handle(job), and it had not stopped 1 s later (its log: "
+            f"{log}): a bare `except:` (or `except BaseException`) around the await catches the CancelledError "
+            "too; catch Exception, which a cancellation is not"
+        )
+        assert handled == {"slow 1": "cancelled"}, f"handle('slow 1') ended as {handled}, expected it cancelled"
+        assert log == ["w started", "w stopped"], f"the worker's log is {log}, expected ['w started', 'w stopped']"
+        assert cancelled, (
+            "the worker was cancelled and then returned normally: let the CancelledError propagate (log in a "
+            "`finally`, or re-raise), so the task ends cancelled"
+        )
+
+    def test_worker_goes_on_after_a_failing_job_then_stops(self, async_tasks):
+        async def main():
+            log, rec, gate, jobs = [], CancelRecorder(), asyncio.Event(), asyncio.Queue()
+            for job in ("ok 1", "bad", "ok 2", "slow 3"):
+                jobs.put_nowait(job)
+            task = asyncio.create_task(async_tasks.worker("w", jobs, self._handle(rec, gate), log))
+            try:
+                await until(lambda: "slow 3" in rec.started,
+                            f"the worker did not go on to the 4th job after job 'bad' failed (log: {log})")
+                before = list(log)
+                task.cancel()
+                done, _ = await asyncio.wait({task}, timeout=STEP)
+                stopped = task in done
+                joined = None
+                if stopped:
+                    try:
+                        joined = await settled_call(jobs.join(), "jobs.join()")
+                    except AssertionError:
+                        joined = ("still waiting", None)
+                return before, stopped, task in done and task.cancelled(), list(log), joined
+            finally:
+                gate.set()
+                task.cancel()
+                await asyncio.wait({task}, timeout=STEP)
+
+        before, stopped, cancelled, log, joined = run_async(main, limit=LIMIT * 3,
+                                                            what="worker with a failing job, then cancelled")
+        assert before == ["w started", "w failed 'bad'"], (
+            f"after jobs 'ok 1', 'bad' (its handle raises ValueError) and 'ok 2', the worker's log is {before}, "
+            "expected ['w started', \"w failed 'bad'\"]"
+        )
+        assert stopped and cancelled, (
+            "the worker was cancelled while it awaited handle('slow 3'), and it "
+            + ("returned normally instead of ending cancelled" if stopped else f"had not stopped 1 s later (its log: {log})")
+            + ": catch Exception around the handle, not BaseException or everything (`except:`)"
+        )
+        assert log == ["w started", "w failed 'bad'", "w stopped"], f"the worker's log is {log}"
+        assert joined == ("returned", None), (
+            "after the worker was cancelled, jobs.join() never returned: call jobs.task_done() once for every "
+            "job taken, however its handle ends (in a `finally`)"
+        )
+
+    def test_shutdown_stops_a_pool_of_workers(self, async_tasks):
+        async def main():
+            log, rec, gate, jobs = [], CancelRecorder(), asyncio.Event(), asyncio.Queue()
+            for i in range(5):
+                jobs.put_nowait(f"slow {i}")
+            workers = [asyncio.create_task(async_tasks.worker(f"w{i}", jobs, self._handle(rec, gate), log))
+                       for i in range(3)]
+            try:
+                await until(lambda: len(rec.started) == 3, "3 workers did not take 3 jobs")
+                outcome = await settled_call(async_tasks.shutdown(workers, 1.0), "shutdown(3 workers, 1.0)",
+                                             seconds=1.0 + STEP)
+                return (outcome, sorted(x for x in log if "stopped" in x), [w.done() and w.cancelled() for w in workers],
+                        sorted(rec.not_cancelled(rec.started)), len(leftover_tasks()))
+            finally:
+                gate.set()
+                for w in workers:
+                    w.cancel()
+                await asyncio.wait(workers, timeout=STEP)
+
+        outcome, stopped, cancelled, busy, leftover = run_async(main, limit=LIMIT * 3,
+                                                                what="shutdown of 3 workers busy in handle")
+        assert outcome == ("returned", []), (
+            f"3 workers were each inside handle(job), and shutdown(workers, 1.0) {describe(outcome)}, expected []"
+            + (": the workers did not stop when cancelled (catch Exception in the worker, not everything)"
+               if outcome[0] == "raised" and isinstance(outcome[1], TIMEOUT_ERRORS) else "")
+        )
+        assert stopped == ["w0 stopped", "w1 stopped", "w2 stopped"] and all(cancelled), (
+            f"when shutdown returned, the workers' logs said {stopped} and cancelled: {cancelled}: every worker "
+            "must have stopped (its `finally` run) before shutdown returns"
+        )
+        assert not busy and leftover == 0, (
+            f"when shutdown returned, handle() was still running for {busy} and {leftover} task(s) were left"
+        )
+
+
+# --------------------------------------------------------------------------- with_timeout
+class Slow:
+    """A coroutine maker: ``call()`` waits at ``gate`` (until the test opens it or cancels the call),
+    returns ``value``, and cleans up over ``steps`` turns of the loop in a ``finally``."""
+
+    def __init__(self, value="done", steps=3):
+        self.value, self.steps = value, steps
+        self.gate = asyncio.Event()
+        self.outcome = None  # "finished", "cancelled" or "failed"
+        self.cleaned = False
+
+    async def call(self):
+        try:
+            await self.gate.wait()
+            self.outcome = "finished"
+            return self.value
+        except asyncio.CancelledError:
+            self.outcome = "cancelled"
+            raise
+        finally:
+            for _ in range(self.steps):
+                await asyncio.sleep(0)
+            self.cleaned = True
+
+
+class TestWithTimeout:
+    def test_returns_the_result_in_time(self, async_tasks):
+        async def main():
+            quick = Slow("quick value")
+            quick.gate.set()
+            got = await settled_call(async_tasks.with_timeout(quick.call(), 5), "with_timeout(call, 5)")
+            none = Slow("no limit")
+            task = asyncio.create_task(async_tasks.with_timeout(none.call(), None))
+            await settle()
+            waiting = not task.done()
+            none.gate.set()
+            got_none = await settled_call(task, "with_timeout(call, None) once the call could finish")
+            return got, waiting, got_none
+
+        got, waiting, got_none = run_async(main, limit=LIMIT * 2, what="with_timeout of a call that finishes")
+        assert got == ("returned", "quick value"), f"with_timeout(call, 5) of a call that returns at once {describe(got)}"
+        assert waiting, (
+            "with_timeout(call, None) returned or raised before the call had finished: timeout=None means no "
+            "limit (asyncio.wait_for(coro, None) waits for as long as it takes), not a timeout of 0"
+        )
+        assert got_none == ("returned", "no limit"), f"with_timeout(call, None) {describe(got_none)}"
+
+    def test_timeout_cancels_and_waits_for_the_clean_up(self, async_tasks):
+        async def main():
+            slow = Slow(steps=5)
+            outcome = await settled_call(async_tasks.with_timeout(slow.call(), 0.05), "with_timeout(call, 0.05)")
+            state = (slow.outcome, slow.cleaned, len(leftover_tasks()))
+            slow.gate.set()
+            return outcome, state
+
+        outcome, (how, cleaned, leftover) = run_async(main, limit=LIMIT * 2,
+                                                      what="with_timeout(call, 0.05) of a call that never finishes")
+        assert outcome[0] == "raised" and isinstance(outcome[1], TimeoutError), (
+            f"the call did not finish within 0.05 s, and with_timeout {describe(outcome)}: raise the built-in "
+            "TimeoutError (on 3.10 asyncio.wait_for raises asyncio.TimeoutError, which is not one: catch it and "
+            "raise TimeoutError)"
+        )
+        assert how == "cancelled", (
+            f"with_timeout raised TimeoutError and the call it timed out was {how or 'still waiting'}, not cancelled: "
+            "cancel it (asyncio.wait_for does)"
+        )
+        assert cleaned and leftover == 0, (
+            "with_timeout raised TimeoutError before the call it cancelled had finished its clean-up (its `finally` "
+            "block): wait for the cancelled call to finish before raising"
+        )
+
+    def test_an_error_of_the_call_propagates(self, async_tasks):
+        error = ValueError("the call failed")
+
+        async def fails():
+            await asyncio.sleep(0)
+            raise error
+
+        async def main():
+            return await settled_call(async_tasks.with_timeout(fails(), 5), "with_timeout(failing call, 5)")
+
+        outcome = run_async(main, limit=LIMIT, what="with_timeout of a call that raises")
+        assert outcome == ("raised", error) and outcome[1] is error, (
+            f"the call raised {error!r}, and with_timeout(call, 5) {describe(outcome)}: let the call's own "
+            "exception propagate (only a timeout becomes TimeoutError)"
+        )
+
+    def test_cancelling_the_caller_cancels_the_call(self, async_tasks):
+        async def main():
+            slow = Slow(steps=2)
+            task = asyncio.create_task(async_tasks.with_timeout(slow.call(), 30))
+            await settle()
+            task.cancel()
+            outcome = await settled_call(asyncio.shield(task), "with_timeout cancelled by its caller")
+            state = (slow.outcome, slow.cleaned, len(leftover_tasks()))
+            slow.gate.set()
+            await asyncio.wait({task}, timeout=STEP)
+            return outcome, state
+
+        outcome, (how, cleaned, leftover) = run_async(main, limit=LIMIT * 2, what="with_timeout cancelled by its caller")
+        assert how == "cancelled" and cleaned and leftover == 0, (
+            f"with_timeout was cancelled by its caller while the call waited, and the call was "
+            f"{how or 'still waiting'} (cleaned up: {cleaned}, tasks left: {leftover}): cancel the call too "
+            "and wait for it (asyncio.wait_for does)"
+        )
+        assert outcome[0] == "cancelled", (
+            f"with_timeout was cancelled by its caller, and it {describe(outcome)}: let the CancelledError propagate"
+        )
