@@ -57,14 +57,12 @@ class _Job:
     outcome: Outcome | None = None
 
 
-def _finish(runner: "JobRunner", job: _Job, outcome: Outcome) -> bool:
+def _finish(runner: "JobRunner", job: _Job, outcome: Outcome) -> None:
     """Record how ``job`` ended, unless it already ended (first outcome wins); wake waiters."""
     with runner._cond:
-        if job.status in FINISHED:
-            return False
-        job.status, job.outcome = outcome.status, outcome
-        runner._cond.notify_all()
-        return True
+        if job.status not in FINISHED:
+            job.status, job.outcome = outcome.status, outcome
+            runner._cond.notify_all()
 
 
 def _run(runner: "JobRunner", job: _Job) -> None:
