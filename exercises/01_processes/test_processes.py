@@ -13,11 +13,12 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
 import processes
-from processes import SquareWorker, run_squares, worker_identity
+from processes import SquareWorker, run_squares, stop_worker, worker_identity
 
 METHODS = [m for m in ("fork", "spawn", "forkserver") if m in multiprocessing.get_all_start_methods()]
 SCRIPT = os.path.abspath(processes.__file__)
@@ -53,6 +54,9 @@ def stop_leftover_processes():
         if proc.pid not in before:
             proc.terminate()
             proc.join(2)
+            if proc.is_alive():  # it ignores SIGTERM
+                proc.kill()
+                proc.join(2)
 
 
 class TestWorkerIdentity:
@@ -108,3 +112,36 @@ class TestMainGuard:
                         'under `if __name__ == "__main__":`?')
         assert proc.returncode == 0, f"`python processes.py {method}` failed:\n{err}"
         assert out.strip() == "[0, 1, 4, 9, 16]"
+
+
+def ignore_sigterm(ready):
+    """A worker that ignores SIGTERM (only SIGKILL ends it). Started with fork: under spawn and
+    forkserver a child could not import this test module."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    ready.set()
+    time.sleep(60)
+
+
+class TestStopWorker:
+    @pytest.mark.parametrize("method", METHODS)
+    def test_a_sleeping_worker_ends_on_sigterm(self, method):
+        proc = multiprocessing.get_context(method).Process(target=time.sleep, args=(60,))
+        proc.start()
+        code = call_with_timeout(stop_worker, proc, 6.0, timeout=4.0)
+        assert code == -signal.SIGTERM, (
+            f"expected {-signal.SIGTERM} (-SIGTERM), got {code!r}: wait for the process (join) before reading exitcode"
+        )
+        assert not proc.is_alive()
+
+    @pytest.mark.skipif("fork" not in METHODS, reason="this test starts its worker with fork")
+    def test_a_worker_that_ignores_sigterm_is_killed(self):
+        ctx = multiprocessing.get_context("fork")
+        ready = ctx.Event()
+        proc = ctx.Process(target=ignore_sigterm, args=(ready,))
+        proc.start()
+        assert ready.wait(10), "the worker did not start"
+        code = call_with_timeout(stop_worker, proc, 0.5, timeout=5.0)
+        assert code == -signal.SIGKILL, (
+            f"expected {-signal.SIGKILL} (-SIGKILL), got {code!r}: kill() what is still alive after the grace period"
+        )
+        assert not proc.is_alive()

@@ -2,8 +2,9 @@
 
 Each test runs once per start method (fork, spawn, forkserver where available). Every wait has a
 timeout, so a mistake shows up as a failure, never as a hang. The grader's hidden tests check
-more: that the numbers really cross the pipe, that pings and pongs take turns, and that fan_in
-still gets every item when the workers are slow to start.
+more: that the numbers really cross the pipe, that pings and pongs take turns, that fan_in
+still gets every item when the workers are slow to start, and that collect_results takes every
+result before it joins any worker.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import threading
 
 import pytest
 
-from ipc import fan_in, ping_pong, pipe_sum
+from ipc import collect_results, fan_in, ping_pong, pipe_sum
 
 METHODS = [m for m in ("fork", "spawn", "forkserver") if m in multiprocessing.get_all_start_methods()]
 
@@ -84,3 +85,20 @@ class TestPingPong:
 
     def test_no_rounds(self, ctx):
         assert call(ping_pong, 0, ctx=ctx) == []
+
+
+class TestCollectResults:
+    def test_small_results(self, ctx):
+        assert call(collect_results, 3, 10, ctx=ctx) == [b"\x00" * 10, b"\x01" * 10, b"\x02" * 10]
+
+    def test_large_results(self, ctx):
+        # 500 kB per result: more than a pipe can buffer, so a worker can only exit after the
+        # parent has read its result.
+        results = call(collect_results, 3, 500_000, ctx=ctx)
+        assert [(r[:1], len(r)) for r in results] == [(bytes([i]), 500_000) for i in range(3)], (
+            "expected worker 0's, 1's and 2's result, in that order"
+        )
+        assert not multiprocessing.active_children(), "join every worker before returning"
+
+    def test_no_workers(self, ctx):
+        assert call(collect_results, 0, 10, ctx=ctx) == []

@@ -18,6 +18,8 @@ children inherit patched classes):
   raises ``JoinBlocked`` naming the problem, instead of hanging.
 * ``connection_log``: records the parent's ``Connection.send``/``recv`` calls (to prove the pipe
   was used and the turns alternated) and fails a ``recv`` fast once every child has exited.
+* ``ResultWorker``: a ``make_result`` for ``collect_results`` whose workers wait for a gate, send
+  late, or die without sending.
 """
 
 from __future__ import annotations
@@ -74,6 +76,35 @@ class BigProducer:
 
     def expected(self, n_workers: int) -> list[str]:
         return sorted(self.item(i, k) for i in range(n_workers) for k in range(self.count))
+
+
+def result_payload(i: int, size: int) -> bytes:
+    """Worker ``i``'s result in ``collect_results``: ``size`` bytes of ``i % 256``."""
+    return bytes([i % 256]) * size
+
+
+class ResultWorker:
+    """``make_result(i, size, out_q)`` for collect_results, with the timing a test needs.
+
+    Worker ``i`` ends at once (exit code 3, nothing sent) if ``i`` is in ``dies``; otherwise it
+    waits for ``gate`` (when given; see ``queue_guards``), sleeps ``delays[i]`` seconds (0 if not
+    given) and puts ``(i, result_payload(i, size))``.
+    """
+
+    def __init__(self, gate=None, delays: dict[int, float] | None = None, dies: tuple[int, ...] = (),
+                 wait: float = GATE_WAIT) -> None:
+        self.gate = gate
+        self.delays = dict(delays or {})
+        self.dies = tuple(dies)
+        self.wait = wait
+
+    def __call__(self, i: int, size: int, out_q) -> None:
+        if i in self.dies:
+            os._exit(3)
+        if self.gate is not None:
+            self.gate.wait(self.wait)
+        time.sleep(self.delays.get(i, 0.0))
+        out_q.put((i, result_payload(i, size)))
 
 
 # --------------------------------------------------------------------------- IPC guards
@@ -256,7 +287,7 @@ class _QueueSpy:
 
 @contextmanager
 def queue_guards(gate=None, method: str = "fork", join_limit: float = 2.0,
-                 settle: float = 0.3) -> Iterator[QueueGuards]:
+                 settle: float = 0.3, join_hint: str = "") -> Iterator[QueueGuards]:
     """Parent-side spies on multiprocessing queues (and ``queue.Queue.get``) for the block.
 
     * The first parent call to ``get``/``get_nowait``/``empty``/``qsize``/``full`` of a ``Queue``
@@ -268,13 +299,14 @@ def queue_guards(gate=None, method: str = "fork", join_limit: float = 2.0,
       already in the pipe, so an empty queue then stays empty). Under spawn and forkserver
       (``method``) it also raises as soon as the queue is empty if that queue was never pickled
       into a child: no child can ever write to it.
-    * ``Process.join()`` without a timeout is bounded (``bounded_join``).
+    * ``Process.join()`` without a timeout is bounded (``bounded_join``); ``join_hint`` replaces
+      the explanation its failure gives.
     """
     spy = _QueueSpy(gate, method, settle)
     spy.install()
     try:
-        with bounded_join(join_limit, "it still had items on the queue that nobody had read; take every "
-                                      "item off the queue first, then join()"):
+        with bounded_join(join_limit, join_hint or "it still had items on the queue that nobody had read; take "
+                                                   "every item off the queue first, then join()"):
             yield spy.guards
     finally:
         spy.restore()

@@ -11,6 +11,10 @@ Child processes import these by name, so they live here and not in the hidden te
   the order in which squares finish, or end the child that computes one.
 * ``StoppableEvent`` is a ``threading.Event`` whose waiters can be made to exit, so a test can
   end a logger thread it never got a handle to (and a non-daemon one cannot hang pytest's exit).
+* ``run_until_signalled`` / ``ignore_sigterm`` / ``clean_up_on_sigterm`` (01_processes,
+  ``stop_worker``): workers that die of SIGTERM, ignore it, or handle it by cleaning up and
+  exiting 0. Each sets ``ready`` once its SIGTERM disposition is in place, so a test signals
+  only a worker that is ready for it.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
@@ -261,3 +266,43 @@ class SlowInt:
 
     def __repr__(self) -> str:
         return f"SlowInt({self.value}, {self.delay})"
+
+
+# --------------------------------------------------------------------------- workers to stop (stop_worker)
+#: how long a worker to be stopped lives at most, should nobody stop it (a leak then ends by itself)
+WORKER_LIFETIME = 60.0
+
+
+def _on_sigterm(handler) -> None:
+    """Install ``handler`` for SIGTERM and make sure the signal is not blocked in this process."""
+    signal.signal(signal.SIGTERM, handler)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+
+
+def run_until_signalled(ready) -> None:
+    """A well-behaved worker: SIGTERM (its default action) ends it at once, exit code -SIGTERM."""
+    _on_sigterm(signal.SIG_DFL)
+    ready.set()
+    time.sleep(WORKER_LIFETIME)
+
+
+def ignore_sigterm(ready, exit_after: float | None = None, code: int = 0) -> None:
+    """A worker that ignores SIGTERM: only SIGKILL ends it, unless it exits with ``code`` after
+    ``exit_after`` seconds by itself."""
+    _on_sigterm(signal.SIG_IGN)
+    ready.set()
+    time.sleep(WORKER_LIFETIME if exit_after is None else exit_after)
+    os._exit(code)
+
+
+def clean_up_on_sigterm(ready, seconds: float) -> None:
+    """A worker that handles SIGTERM: it cleans up for ``seconds``, then exits with code 0."""
+
+    def handler(signum, frame) -> None:
+        time.sleep(seconds)
+        os._exit(0)
+
+    _on_sigterm(handler)
+    ready.set()
+    time.sleep(WORKER_LIFETIME)

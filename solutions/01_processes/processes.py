@@ -5,6 +5,7 @@ Exercises:
 * ``SquareWorker``: a ``multiprocessing.Process`` subclass that does its work in ``run()``.
 * ``put_square`` + ``run_squares``: one process per item, all running at once; drain, then join.
 * ``main`` + the ``if __name__ == "__main__":`` block: a script that is safe under every start method.
+* ``stop_worker``: fix this program: stop a process politely, then by force, and reap it.
 
 Rules for every function here: take ``ctx=None``, use ``ctx = ctx or multiprocessing.get_context()``
 and then only ``ctx.Process`` / ``ctx.Queue``; targets are module-level functions (no lambdas).
@@ -110,6 +111,38 @@ def run_squares(xs, ctx=None) -> list[int]:
     for proc in procs:
         proc.join()
     return sorted(squares)
+    ### END SOLUTION
+
+
+def stop_worker(proc, grace) -> int:
+    """Fix this program: stop the started process ``proc`` and return its exit code.
+
+    * Ask first: ``proc.terminate()`` sends SIGTERM, which a worker may handle (clean up, then
+      exit) or ignore.
+    * Give it at most ``grace`` seconds to end, and return as soon as it has ended: a worker
+      that stops at once must not cost you the whole grace period.
+    * If it is still alive after ``grace`` seconds, ``proc.kill()`` it (SIGKILL can be neither
+      handled nor ignored).
+    * Always ``join()`` it before you return, also when it had finished before you were called:
+      a child that has ended stays in the process table as a zombie until its parent reaps it.
+    * Return its final ``exitcode``: ``-signal.SIGTERM`` (-15) when SIGTERM ended it,
+      ``-signal.SIGKILL`` (-9) when it had to be killed, or the code it exited with by itself
+      (0 after cleaning up on SIGTERM, 3 after ``sys.exit(3)``...).
+
+    As shipped, it returns at once (``None``, the process has not ended yet), leaves a zombie
+    behind, and a worker that ignores SIGTERM keeps running. Fix it.
+    """
+    ### BEGIN STUB
+    # proc.terminate()
+    # return proc.exitcode
+    ### END STUB
+    ### BEGIN SOLUTION
+    proc.terminate()
+    proc.join(grace)
+    if proc.is_alive():  # it ignored SIGTERM, or is still cleaning up: force it
+        proc.kill()
+        proc.join()
+    return proc.exitcode
     ### END SOLUTION
 
 

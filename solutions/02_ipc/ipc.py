@@ -5,6 +5,7 @@ Exercises:
 * ``put_items`` + ``fan_in``: many producer processes, ONE ``ctx.Queue``, drained by sentinel
   before any ``join()``.
 * ``pong`` + ``ping_pong``: parent and child take turns over one duplex Pipe.
+* ``collect_results``: fix this program: workers that send large results, joined too early.
 
 Rules for every function here: take ``ctx=None``, use ``ctx = ctx or multiprocessing.get_context()``
 and then only ``ctx.Process`` / ``ctx.Queue`` / ``ctx.Pipe``; targets are module-level functions;
@@ -172,3 +173,48 @@ def ping_pong(rounds, ctx=None) -> list[str]:
         parent_conn.close()
     return transcript
     ### END SOLUTION
+
+
+def payload(i, size) -> bytes:
+    """Worker ``i``'s result for ``collect_results``: ``size`` bytes, each of them ``i % 256``."""
+    return bytes([i % 256]) * size
+
+
+def make_result(i, size, out_q) -> None:
+    """Child side of ``collect_results``: put the tuple ``(i, payload(i, size))`` on ``out_q``."""
+    out_q.put((i, payload(i, size)))
+
+
+def collect_results(n, size, ctx=None) -> list[bytes]:
+    """Fix this program: ``n`` workers each send one result of ``size`` bytes; return them in worker order.
+
+    * Worker ``i`` is ``ctx.Process(target=make_result, args=(i, size, queue))``, all on ONE
+      ``ctx.Queue()``; start them all before you wait for anything.
+    * Return ``[payload(0, size), ..., payload(n - 1, size)]``: the results ordered by worker
+      index, whatever order they arrive in (``[]`` when ``n`` is 0).
+    * Take all ``n`` results off the queue first, each with ``get(timeout=TIMEOUT)``, and only
+      then ``join()`` the workers: every worker is joined before ``collect_results`` returns.
+    * If a worker dies without sending its result, that ``get`` raises ``queue.Empty`` after
+      ``TIMEOUT`` seconds: join the workers and let it propagate.
+
+    As shipped, it works for small results and hangs as soon as ``size`` is more than a pipe
+    holds (about 64 KiB). Fix it.
+    """
+    ctx = ctx or multiprocessing.get_context()
+    queue = ctx.Queue()
+    workers = [ctx.Process(target=make_result, args=(i, size, queue)) for i in range(n)]
+    for worker in workers:
+        worker.start()
+    ### BEGIN STUB
+    # for worker in workers:
+    #     worker.join()  # wait until every worker has finished...
+    # results = [queue.get(timeout=TIMEOUT) for _ in workers]  # ...then collect what they sent
+    ### END STUB
+    ### BEGIN SOLUTION
+    try:
+        results = [queue.get(timeout=TIMEOUT) for _ in workers]
+    finally:
+        for worker in workers:  # every result is off the queue (or none will come): they can all exit
+            worker.join(TIMEOUT)
+    ### END SOLUTION
+    return [data for _, data in sorted(results)]

@@ -3,17 +3,24 @@
 worker_identity and run_squares run in-process once per start method (``ctx``). SquareWorker uses
 the global default start method, so it also runs in child interpreters that call
 ``set_start_method(m, force=True)``. The ``__main__`` guard is checked by running processes.py as a
-script in a child interpreter (own session, whole group killed afterwards).
+script in a child interpreter (own session, whole group killed afterwards). stop_worker stops
+workers that obey, ignore or handle SIGTERM (grader.probes.process_tasks); a spy records its
+terminate/kill/join calls on the worker without reaping it, and psutil shows any zombie left.
 """
 
 from __future__ import annotations
 
 import json
 import multiprocessing
+import multiprocessing.connection
 import multiprocessing.process
 import os
 import queue
+import signal
 import sys
+import threading
+import time
+from dataclasses import dataclass
 
 import psutil
 import pytest
@@ -25,9 +32,14 @@ from grader.probes.process_tasks import (
     CrashInt,
     RendezvousInt,
     WhereInt,
+    clean_up_on_sigterm,
     die_at_once,
+    exit_with,
+    ignore_sigterm,
+    run_until_signalled,
     start_method_of,
 )
+from grader.probes.student import wait_until
 
 
 @pytest.fixture
@@ -390,3 +402,197 @@ class TestMainGuard:
         )
         assert res.returncode == 0, f"main() failed when called after import: {res.describe()}"
         assert lines[1:] == ["[0, 1, 4, 9, 16]"], f"main() printed {lines[1:]!r}, expected [0, 1, 4, 9, 16]"
+
+
+# --------------------------------------------------------------------------- stop_worker
+#: grace of the tests whose worker ends within 0.3 s of SIGTERM: far longer than the call may take
+LONG_GRACE = 8.0
+#: how long stop_worker() may take when the worker ends within 0.3 s (it must not wait out the grace)
+STOP_LIMIT = 5.0
+
+
+@dataclass
+class _Call:
+    """One terminate()/kill()/join() of the worker: when it was called and the returncode after it."""
+
+    name: str
+    at: float
+    timeout: object = None
+    returncode: int | None = None
+
+
+def _watch_stopping(monkeypatch, proc, kill_delay: float = 0.0) -> list[_Call]:
+    """Record this process's terminate/kill/join calls on ``proc``, in order.
+
+    The spy reads ``_popen.returncode`` (set by a wait or a poll), never ``exitcode``, which would
+    poll and so reap the worker itself. With ``kill_delay``, ``kill()`` returns at once and the
+    SIGKILL goes out that much later (a process with much memory to free takes a while to die):
+    an exitcode read right after kill() is then None every time, not only when the race says so.
+    """
+    calls: list[_Call] = []
+    owner = os.getpid()
+    base = multiprocessing.process.BaseProcess
+    real = {name: getattr(base, name) for name in ("terminate", "kill", "join")}
+
+    def delayed_kill(self):
+        timer = threading.Timer(kill_delay, real["kill"], args=(self,))
+        timer.daemon = True
+        timer.start()
+
+    def spy(name):
+        def method(self, *args, **kwargs):
+            if self is not proc or os.getpid() != owner:
+                return real[name](self, *args, **kwargs)
+            call = _Call(name, time.monotonic(), (args or (kwargs.get("timeout"),))[0] if name == "join" else None)
+            try:
+                if name == "kill" and kill_delay:
+                    return delayed_kill(self)
+                return real[name](self, *args, **kwargs)
+            finally:
+                call.returncode = getattr(self._popen, "returncode", None)
+                calls.append(call)
+
+        return method
+
+    for name in real:
+        monkeypatch.setattr(base, name, spy(name))
+    return calls
+
+
+def _start_worker(ctx, target, *args):
+    """Start ``target(ready, *args)`` in a ctx process; return it once its SIGTERM handling is set up."""
+    ready = ctx.Event()
+    proc = ctx.Process(target=target, args=(ready, *args), name=target.__name__)
+    proc.start()
+    assert ready.wait(15), f"the test's worker {target.__name__} did not start within 15 s"
+    return proc
+
+
+def _stop(processes, proc, grace, *, why_quick: str):
+    """stop_worker(proc, grace) with a deadline: STOP_LIMIT when the worker ends by itself within 0.3 s."""
+    limit = STOP_LIMIT if grace > STOP_LIMIT else grace + STOP_LIMIT
+    try:
+        return call_with_timeout(processes.stop_worker, proc, grace, timeout=limit)
+    except pytest.fail.Exception as exc:
+        if "did not return" not in str(exc):
+            raise
+        pytest.fail(
+            f"stop_worker(proc, grace={grace:g}) did not return within {limit:g} s although {why_quick}: "
+            "wait with join(grace), which returns as soon as the process has ended, instead of sleeping "
+            "the grace period",
+            pytrace=False,
+        )
+
+
+def _check_reaped(calls: list[_Call], pid: int, method: str) -> None:
+    """The last call was a join() that ended the process, and its pid is gone (no zombie)."""
+    assert calls and calls[-1].name == "join" and calls[-1].returncode is not None, (
+        f"[{method}] stop_worker() returned without a final join() of the stopped process "
+        f"(its calls: {', '.join(c.name + '()' for c in calls) or 'none'}): join() it after the "
+        "last signal; join() is what reaps a process that has ended"
+    )
+    if wait_until(lambda: not psutil.pid_exists(pid), 2.0):
+        return
+    try:
+        zombie = psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return
+    assert not zombie, (
+        f"[{method}] the stopped process is a zombie: it has ended, but nobody reaped it. join() it "
+        "before returning"
+    )
+    pytest.fail(f"[{method}] the process is still running after stop_worker() returned", pytrace=False)
+
+
+def _signals(calls: list[_Call]) -> list[str]:
+    return [c.name for c in calls if c.name != "join"]
+
+
+class TestStopWorker:
+    def test_a_worker_that_obeys_sigterm_is_terminated(self, processes, ctx, monkeypatch):
+        method = ctx.get_start_method()
+        proc = _start_worker(ctx, run_until_signalled)
+        pid = proc.pid
+        calls = _watch_stopping(monkeypatch, proc)
+        code = _stop(processes, proc, LONG_GRACE, why_quick="the worker ends at once on SIGTERM")
+        assert _signals(calls)[:1] == ["terminate"], (
+            f"[{method}] stop_worker() sent {_signals(calls) or 'no signal'} ({', '.join(c.name for c in calls)}): "
+            "ask first with terminate() (SIGTERM), and kill() only a process still alive after the grace period"
+        )
+        assert code == -signal.SIGTERM, (
+            f"[{method}] stop_worker() returned {code!r} for a worker that SIGTERM ends at once, expected "
+            f"{-signal.SIGTERM} (-SIGTERM): return proc.exitcode once the process has been joined"
+        )
+        assert "kill" not in _signals(calls), (
+            f"[{method}] stop_worker() called kill() on a worker that SIGTERM had already ended"
+        )
+        _check_reaped(calls, pid, method)
+
+    def test_a_worker_that_ignores_sigterm_is_killed_after_the_grace_period(self, processes, ctx, monkeypatch):
+        method, grace = ctx.get_start_method(), 0.5
+        proc = _start_worker(ctx, ignore_sigterm)
+        pid = proc.pid
+        calls = _watch_stopping(monkeypatch, proc, kill_delay=0.2)
+        code = _stop(processes, proc, grace, why_quick="SIGKILL ends the worker at once")
+        signals = _signals(calls)
+        assert code == -signal.SIGKILL, (
+            f"[{method}] stop_worker() returned {code!r} for a worker that ignores SIGTERM, expected "
+            f"{-signal.SIGKILL} (-SIGKILL): if the process is still alive after join(grace), kill() it, "
+            "join() it again, and return its exitcode"
+            + (" (it was never killed)" if "kill" not in signals else "")
+        )
+        assert signals[:1] == ["terminate"] and "kill" in signals, (
+            f"[{method}] stop_worker() sent {signals}: terminate() first, then kill() only if it is still alive"
+        )
+        asked = next(c.at for c in calls if c.name == "terminate")
+        killed = next(c.at for c in calls if c.name == "kill")
+        assert killed - asked >= 0.9 * grace, (
+            f"[{method}] stop_worker() killed the worker {killed - asked:.2f} s after terminate(), before "
+            f"its grace period of {grace:g} s was over: give it the whole grace period (join(grace)) first"
+        )
+        _check_reaped(calls, pid, method)
+        assert [c.name for c in calls if c.at >= killed][1:2] == ["join"], (
+            f"[{method}] after kill() the process must be joined again, so that it is reaped"
+        )
+
+    def test_the_grace_period_lets_a_worker_clean_up(self, processes, ctx, monkeypatch):
+        # The worker handles SIGTERM: it cleans up for 0.3 s, then exits with code 0.
+        method = ctx.get_start_method()
+        proc = _start_worker(ctx, clean_up_on_sigterm, 0.3)
+        pid = proc.pid
+        calls = _watch_stopping(monkeypatch, proc)
+        code = _stop(processes, proc, LONG_GRACE, why_quick="the worker exits 0.3 s after SIGTERM")
+        assert code == 0, (
+            f"[{method}] stop_worker(proc, grace={LONG_GRACE:g}) returned {code!r} for a worker that cleans "
+            "up for 0.3 s after SIGTERM and then exits with code 0, expected 0: "
+            + ("it was killed before the grace period was over; wait with join(grace) before kill()"
+               if "kill" in _signals(calls) else
+               "wait for it (join(grace)) before you read exitcode")
+        )
+        assert _signals(calls)[:1] == ["terminate"], f"[{method}] stop_worker() should ask with terminate() first"
+        _check_reaped(calls, pid, method)
+
+    def test_a_worker_that_exits_by_itself_gives_its_exit_code(self, processes, ctx, monkeypatch):
+        method = ctx.get_start_method()
+        # It ignores SIGTERM, and exits with code 3 0.3 s later, within the grace period.
+        proc = _start_worker(ctx, ignore_sigterm, 0.3, 3)
+        pid = proc.pid
+        calls = _watch_stopping(monkeypatch, proc)
+        code = _stop(processes, proc, LONG_GRACE, why_quick="the worker exits by itself 0.3 s later")
+        assert code == 3, (
+            f"[{method}] stop_worker() returned {code!r} for a worker that exits with code 3 within the "
+            "grace period, expected 3: wait for it (join(grace)), and return the exitcode it ended with"
+        )
+        _check_reaped(calls, pid, method)
+        # Already finished (a zombie under fork and spawn) before stop_worker is called.
+        done = ctx.Process(target=exit_with, args=(3,), name="exit_with")
+        done.start()
+        assert multiprocessing.connection.wait([done.sentinel], 15), "the test's worker did not exit within 15 s"
+        pid = done.pid
+        calls = _watch_stopping(monkeypatch, done)
+        code = _stop(processes, done, LONG_GRACE, why_quick="the worker had already exited")
+        assert code == 3, (
+            f"[{method}] stop_worker() returned {code!r} for a process that had already exited with code 3, "
+            "expected 3"
+        )
+        _check_reaped(calls, pid, method)

@@ -10,7 +10,10 @@ Every test runs under fork, spawn and forkserver (the ``ctx`` fixture). Parent-s
 * a ``join()`` with no timeout is bounded: joining before draining 1 MB items fails after 2 s;
 * a parent waiting on a queue or pipe after every child has exited fails at once (the data went
   to another queue object, or to the wrong end of the pipe), and so does a parent waiting, under
-  spawn or forkserver, on a queue that was never passed to any child.
+  spawn or forkserver, on a queue that was never passed to any child;
+* collect_results' workers send 1 MB each (a join before the reads fails after 2 s), a spy records
+  any join before the n-th get, and ``ResultWorker`` replaces make_result with workers that wait
+  for the parent's first queue call, send late, or die.
 """
 
 from __future__ import annotations
@@ -26,7 +29,15 @@ import queue
 import pytest
 
 from grader.probes import call_with_timeout, load_student, tasks
-from grader.probes.ipc_probes import BigProducer, GatedProducer, connection_log, queue_guards
+from grader.probes.ipc_probes import (
+    BigProducer,
+    GatedProducer,
+    ResultWorker,
+    bounded_join,
+    connection_log,
+    queue_guards,
+    result_payload,
+)
 
 CALL_LIMIT = 10.0  # backstop: the correct solution returns in under 1 s (spawn at load 13: ~4 s)
 
@@ -263,3 +274,164 @@ class TestPingPong:
         with connection_log():
             assert call_with_timeout(ipc.ping_pong, 0, ctx=ctx, timeout=CALL_LIMIT) == []
             assert call_with_timeout(ipc.ping_pong, 1, ctx=ctx, timeout=CALL_LIMIT) == ["ping", "pong"]
+
+
+# --------------------------------------------------------------------------- collect_results
+#: bytes per result: far more than a pipe holds (64 KiB on Linux), so a worker cannot exit until it is read
+BIG = 1_000_000
+
+_JOIN_HINT = "its result was still on the queue, unread: take all n results off the queue first, then join() the workers"
+
+
+def _expected(n: int, size: int) -> list[bytes]:
+    return [result_payload(i, size) for i in range(n)]
+
+
+def _summary(results) -> str:
+    """What collect_results returned, without a megabyte of bytes: [b'\\x00'*1000000, ...]."""
+    if not isinstance(results, list):
+        return f"a {type(results).__name__}"
+    shown = [f"b{bytes(r[:1])!r}*{len(r)}" if isinstance(r, (bytes, bytearray)) else repr(r)[:40]
+             for r in results[:6]]
+    return "[" + ", ".join(shown) + (", ...]" if len(results) > 6 else "]")
+
+
+@pytest.fixture
+def joins(monkeypatch):
+    """The processes this process starts during the test, and those a join() saw finished."""
+    owner, started, finished = os.getpid(), [], set()
+    real_start, real_join = multiprocessing.process.BaseProcess.start, multiprocessing.process.BaseProcess.join
+
+    def start(self):
+        if os.getpid() == owner:
+            started.append(self)
+        return real_start(self)
+
+    def join(self, timeout=None):
+        result = real_join(self, timeout)
+        if os.getpid() == owner and self.exitcode is not None:
+            finished.add(id(self))
+        return result
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", start)
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "join", join)
+    return started, finished
+
+
+def _check_all_joined(joins, method: str) -> None:
+    started, finished = joins
+    assert started, f"[{method}] collect_results() should start its workers with ctx.Process(target=make_result, ...)"
+    not_joined = [proc for proc in started if id(proc) not in finished]
+    assert not not_joined, (
+        f"[{method}] collect_results() returned without join()ing {len(not_joined)} of its {len(started)} "
+        "workers: a worker that is not joined may still be running, and is never reaped. join() every "
+        "worker after taking the results"
+    )
+
+
+class TestCollectResults:
+    def test_large_results_come_back_without_a_hang(self, ipc, ctx):
+        # Three workers send 1 MB each: joining any of them before its result is read waits forever
+        # (here: a join() without timeout fails after 2 s).
+        method = _method(ctx)
+        with bounded_join(2.0, _JOIN_HINT):
+            results = call_with_timeout(ipc.collect_results, 3, BIG, ctx=ctx, timeout=CALL_LIMIT)
+            empty = call_with_timeout(ipc.collect_results, 0, BIG, ctx=ctx, timeout=CALL_LIMIT)
+        assert results == _expected(3, BIG), (
+            f"[{method}] collect_results(3, {BIG}) returned {_summary(results)}, expected "
+            f"{_summary(_expected(3, BIG))}: every worker's result, ordered by worker index"
+        )
+        assert empty == [], f"[{method}] collect_results(0, size) returned {_summary(empty)}, expected []"
+
+    def test_every_result_is_taken_before_any_join(self, ipc, ctx, monkeypatch, joins):
+        # A join() before the n-th result was taken is recorded and returns at once (waiting there
+        # could only end by a timeout, with the worker stuck on its unread result).
+        method, n = _method(ctx), 3
+        owner, taken, early = os.getpid(), [0], []
+        spied_get, spied_join = multiprocessing.queues.Queue.get, multiprocessing.process.BaseProcess.join
+
+        def get(self, *args, **kwargs):
+            item = spied_get(self, *args, **kwargs)
+            if os.getpid() == owner:
+                taken[0] += 1
+            return item
+
+        def join(self, timeout=None):
+            if os.getpid() == owner and taken[0] < n:
+                early.append(timeout)
+                return spied_join(self, 0)
+            return spied_join(self, timeout)
+
+        monkeypatch.setattr(multiprocessing.queues.Queue, "get", get)
+        monkeypatch.setattr(multiprocessing.process.BaseProcess, "join", join)
+        results = call_with_timeout(ipc.collect_results, n, BIG, ctx=ctx, timeout=CALL_LIMIT)
+        assert not early, (
+            f"[{method}] join() was called {len(early)} time(s) (timeouts {early}) before all {n} results "
+            "had been taken off the queue: a worker cannot exit while its result is unread, so that join "
+            "waits forever, or waits out its timeout. Take every result first, then join"
+        )
+        assert results == _expected(n, BIG), (
+            f"[{method}] collect_results({n}, {BIG}) returned {_summary(results)}, expected "
+            f"{_summary(_expected(n, BIG))}"
+        )
+        _check_all_joined(joins, method)
+        used = {getattr(p, "_start_method", None) or multiprocessing.get_start_method() for p in joins[0]}
+        assert used == {method}, (
+            f"collect_results() was given a {method!r} context but started its workers with {sorted(used)}: "
+            "use ctx.Process and ctx.Queue"
+        )
+
+    def test_results_come_back_in_worker_order_however_late(self, ipc, ctx, manager, monkeypatch):
+        # The workers send nothing before the parent first touches the queue, then worker 0 sends
+        # 0.8 s after the others: the results arrive as 1, 2, 3, 0.
+        method, n, size = _method(ctx), 4, 200_000
+        gate = manager.Event()
+        monkeypatch.setattr(ipc, "make_result", ResultWorker(gate, delays={0: 0.8}))
+        with queue_guards(gate, method, join_hint=_JOIN_HINT) as guards:
+            results = call_with_timeout(ipc.collect_results, n, size, ctx=ctx, timeout=CALL_LIMIT)
+        expected = _expected(n, size)
+        count = len(results) if isinstance(results, list) else 0
+        if guards.gate_opened_by in ("empty", "qsize", "full") and count < n:
+            pytest.fail(
+                f"[{method}] collect_results returned {count} of {n} results: it asked the queue "
+                f"{guards.gate_opened_by}() before the workers had sent anything, and stopped. empty() and "
+                "qsize() only say what is there NOW; take exactly n results, each with get(timeout=TIMEOUT)",
+                pytrace=False,
+            )
+        assert count == n, (
+            f"[{method}] collect_results returned {count} of {n} results ({_summary(results)}) when worker 0 "
+            "sends 0.8 s after the others: wait up to TIMEOUT for each of the n results, and never drop one "
+            "that is late"
+        )
+        assert results == expected, (
+            f"[{method}] collect_results returned {_summary(results)}, expected {_summary(expected)}: the "
+            "results arrive in any order (here worker 0's last); order them by the worker index i they come with"
+        )
+
+    def test_a_worker_that_dies_is_not_waited_for_forever(self, ipc, monkeypatch, joins):
+        # Worker 1 dies without sending anything; workers 0 and 2 send 1 MB each. TIMEOUT is 1.5 s,
+        # ample for the two results that do come.
+        monkeypatch.setattr(ipc, "TIMEOUT", 1.5)
+        monkeypatch.setattr(ipc, "make_result", ResultWorker(dies=(1,)))
+        ctx = multiprocessing.get_context(ONE_METHOD)
+        with bounded_join(2.0, _JOIN_HINT):
+            try:
+                with pytest.raises(queue.Empty):
+                    call_with_timeout(ipc.collect_results, 3, BIG, ctx=ctx, timeout=8)
+            except pytest.fail.Exception as exc:
+                if "did not return" in str(exc):
+                    pytest.fail(
+                        "collect_results() waited forever when a worker died without sending its result: "
+                        "take each result with get(timeout=TIMEOUT) (the grader sets TIMEOUT to 1.5 s), so "
+                        "that queue.Empty ends the wait",
+                        pytrace=False,
+                    )
+                if "DID NOT RAISE" in str(exc):
+                    pytest.fail(
+                        "collect_results() returned although worker 1 died without sending its result: let "
+                        "the queue.Empty of get(timeout=TIMEOUT) propagate (after joining the workers), "
+                        "never return fewer than n results",
+                        pytrace=False,
+                    )
+                raise
+        _check_all_joined(joins, ONE_METHOD)

@@ -1,0 +1,18 @@
+"""collect_results() drains before joining but returns the results in the order they arrived.
+
+Loses: collect_results
+"""
+
+import multiprocessing
+
+
+def collect_results(n, size, ctx=None):
+    ctx = ctx or multiprocessing.get_context()
+    queue = ctx.Queue()
+    workers = [ctx.Process(target=make_result, args=(i, size, queue)) for i in range(n)]
+    for worker in workers:
+        worker.start()
+    results = [queue.get(timeout=TIMEOUT) for _ in workers]
+    for worker in workers:
+        worker.join(TIMEOUT)
+    return [data for _, data in results]
