@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from threads import Debouncer, FetchThread, call_in_thread, join_all
+from threads import Debouncer, FetchThread, call_in_thread, join_all, parallel_fetch
 
 
 def call_with_timeout(fn, *args, timeout=5.0):
@@ -126,3 +126,28 @@ class TestDebouncer:
         d.cancel()
         time.sleep(0.4)
         assert calls == []
+
+
+class TestParallelFetch:
+    def test_fetches_run_at_the_same_time(self):
+        everyone = threading.Barrier(3)
+
+        def fetch(url):
+            everyone.wait(2.0)  # raises BrokenBarrierError unless all 3 fetches run at once
+            return url.upper()
+
+        assert call_with_timeout(parallel_fetch, ["a", "b", "c"], fetch) == ["A", "B", "C"], (
+            "all 3 fetches must run at the same time, and the results come in the order of the urls"
+        )
+
+    def test_a_failing_fetch_raises_in_the_caller(self):
+        boom = ValueError("cannot fetch bad")
+
+        def fetch(url):
+            if url == "bad":
+                raise boom
+            return url
+
+        with pytest.raises(ValueError) as info:
+            call_with_timeout(parallel_fetch, ["a", "bad", "c"], fetch)
+        assert info.value is boom, "raise the exception object the fetch raised"

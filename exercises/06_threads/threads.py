@@ -4,6 +4,7 @@
 * ``join_all``        join many threads within ONE overall timeout; name the ones still running.
 * ``call_in_thread``  run a function in a new thread; return its result or re-raise its exception.
 * ``Debouncer``       run a function once, ``delay`` seconds after the LAST of a burst of triggers.
+* ``parallel_fetch``  fix this program: fetches that should run at the same time, errors that vanish.
 
 Everything here is plain ``threading``: no processes, no executors.
 """
@@ -104,3 +105,30 @@ class Debouncer:
     def cancel(self) -> None:
         # YOUR CODE HERE
         raise NotImplementedError()
+
+
+def parallel_fetch(urls, fetch) -> list:
+    """Fix this program: call ``fetch(url)`` for every url, each in a thread of its own, all at once.
+
+    * One ``threading.Thread`` per url, ALL started before any is waited for: the fetches run at
+      the same time (with 5 urls, 5 fetches are in flight together).
+    * Wait for every thread (``join()``, however long the fetches take), then return the results
+      in the order of ``urls`` (``[]`` for no urls).
+    * If a fetch raises (any ``Exception``), ``parallel_fetch`` raises that same exception object
+      in the calling thread, but only once every thread has finished. When several fetches fail,
+      raise the exception of the failing url that comes first in ``urls``. No exception may
+      escape a thread: ``threading.excepthook`` would only print it, and the caller never sees it.
+
+    As shipped, the fetches run one after another, and a failing fetch is printed and then
+    forgotten: its result is None and nothing is raised. Find out why and fix it.
+    """
+    results = [None] * len(urls)
+
+    def worker(i, url):
+        results[i] = fetch(url)
+
+    for i, url in enumerate(urls):
+        thread = threading.Thread(target=worker, args=(i, url))
+        thread.start()
+        thread.join()
+    return results

@@ -16,7 +16,7 @@ from concurrent.futures import Future
 
 import pytest
 
-from pipelines import fetch_all, map_bounded, process_map, run_pipeline
+from pipelines import drain_with_consumers, fetch_all, map_bounded, process_map, run_pipeline
 
 METHODS = [m for m in ("fork", "spawn", "forkserver") if m in multiprocessing.get_all_start_methods()]
 
@@ -151,3 +151,21 @@ class TestMapBounded:
 
         out = call(map_bounded, work, items(), 2)
         assert out[0] <= 4, f"{out[0]} items were taken while item 0 was being worked on (max_pending=2)"
+
+
+class TestDrainWithConsumers:
+    @pytest.mark.parametrize("n_consumers", [1, 3])
+    def test_every_item_exactly_once(self, n_consumers):
+        items = [3, None, 1, 0, "", 2]
+        handled = []
+        out = call(drain_with_consumers, items, handled.append, n_consumers, limit=3.0)
+        assert sorted(map(repr, out)) == sorted(map(repr, items)), (
+            f"expected every item exactly once (None, 0 and '' included), got {out!r}"
+        )
+        assert sorted(map(repr, handled)) == sorted(map(repr, items)), "handle() must be called once per item"
+
+    def test_no_thread_is_left_running(self):
+        before = set(threading.enumerate())
+        call(drain_with_consumers, [1, 2, 3, 4], lambda item: time.sleep(0.05), 3, limit=3.0)
+        left = [t.name for t in threading.enumerate() if t not in before]
+        assert not left, f"threads still running after drain_with_consumers returned: {left}"

@@ -6,6 +6,7 @@
                   a ``gevent.pool.Pool``.
 * ``echo`` + ``serve_echo``  an echo handler, and a ``gevent.server.StreamServer`` running it,
                   started in the background (not served forever).
+* ``fetch_pages`` fix this program: greenlets that should overlap, and an error nobody sees.
 
 This module must call ``gevent.monkey.patch_all()`` as its FIRST statement, before importing
 anything else: patching replaces blocking functions of the standard library (``time.sleep``,
@@ -80,3 +81,30 @@ def serve_echo(host="127.0.0.1", port=0) -> StreamServer:
     """
     # YOUR CODE HERE
     raise NotImplementedError()
+
+
+def fetch_pages(urls, fetch) -> list:
+    """Fix this program: run ``fetch(url)`` for every url in greenlets of its own, all at once.
+
+    * Spawn one greenlet per url (``gevent.spawn``), ALL of them before waiting for any: while a
+      fetch waits (for the network, a sleep, an event), the others run, so every fetch is in
+      flight at the same time.
+    * Wait until they have all finished, however long that takes (no timeout), and return the
+      results in the order of ``urls`` (``[]`` for no urls).
+    * If a fetch raises, ``fetch_pages`` raises that same exception as soon as it happens,
+      without waiting for the other fetches: it first kills the greenlets still running
+      (``gevent.killall``, which waits until they are dead), so none of its greenlets is left
+      running when it returns or raises.
+
+    ``fetch`` cooperates with gevent by itself here (it waits with gevent's own primitives), so
+    this works whether or not the module is monkey-patched.
+
+    As shipped, the fetches run one after another, and a failing fetch goes unnoticed: its
+    result is None. Find out why and fix it.
+    """
+    greenlets = []
+    for url in urls:
+        greenlet = gevent.spawn(fetch, url)
+        greenlet.join()
+        greenlets.append(greenlet)
+    return [greenlet.value for greenlet in greenlets]

@@ -93,3 +93,40 @@ class TestServeEcho:
         """)
         assert report["host"] == "127.0.0.1", "bind to the given host, by default 127.0.0.1"
         assert report["echoes"] == ["hello 2", "hello 1", "hello 0"]
+
+
+class TestFetchPages:
+    def test_fetches_run_at_the_same_time(self):
+        report = run_script("""
+            import gevent.event
+            everyone = gevent.event.Event()
+            arrived = []
+
+            def fetch(url):
+                arrived.append(url)
+                if len(arrived) == 3:
+                    everyone.set()
+                return [url, everyone.wait(2.0)]  # True once all 3 fetches are in flight
+
+            print(json.dumps({"result": gevent_app.fetch_pages(["a", "b", "c"], fetch)}))
+        """)
+        assert report["result"] == [["a", True], ["b", True], ["c", True]], (
+            f"fetch_pages returned {report['result']}: all 3 fetches must be in flight at once, results in url order"
+        )
+
+    def test_a_failing_fetch_raises(self):
+        report = run_script("""
+            def fetch(url):
+                if url == "bad":
+                    raise ValueError("cannot fetch bad")
+                return url
+
+            try:
+                outcome = gevent_app.fetch_pages(["a", "bad", "c"], fetch)
+            except ValueError as exc:
+                outcome = "raised " + str(exc)
+            print(json.dumps({"outcome": outcome}))
+        """)
+        assert report["outcome"] == "raised cannot fetch bad", (
+            f"fetch('bad') raised ValueError, but fetch_pages gave {report['outcome']!r}: let the exception through"
+        )

@@ -43,8 +43,9 @@ def skip_reason() -> str | None:
     return None
 
 
-def run_probe(module: str, probe: str, *args, timeout: float = 15.0) -> dict:
-    """Run ``probe(<student module>, *args)`` in a child interpreter and return its report."""
+def run_probe(module: str, probe: str, *args, timeout: float = 15.0, probes: str = "gevent_probes") -> dict:
+    """Run ``probe(<student module>, *args)`` (a function of ``grader.probes.<probes>``) in a child
+    interpreter and return its report."""
     import pytest
 
     from grader.probes.child import run_child
@@ -52,8 +53,8 @@ def run_probe(module: str, probe: str, *args, timeout: float = 15.0) -> dict:
     code = (
         f"import {module}  # the student's module first: its monkey.patch_all() must come first\n"
         "import json, sys\n"
-        "from grader.probes import gevent_probes\n"
-        f"report = gevent_probes.{probe}({module}, *json.loads(sys.argv[1]))\n"
+        f"from grader.probes import gevent_probes, {probes} as probes\n"
+        f"report = probes.{probe}({module}, *json.loads(sys.argv[1]))\n"
         "print(gevent_probes.MARK + json.dumps(report), flush=True)\n"
     )
     res = run_child(code, timeout=timeout, args=[json.dumps(list(args))])
@@ -285,3 +286,4 @@ def echo_probe(mod, n_clients, client_timeout, call_args) -> dict:
         except Exception as exc:  # noqa: BLE001 - reported, not fatal
             report["stop_error"] = describe(exc)
     return report
+

@@ -4,6 +4,7 @@
 * ``fetch_all``     ThreadPoolExecutor + as_completed: at most max_workers fetches at once, errors kept.
 * ``process_map``   ProcessPoolExecutor(mp_context=ctx) + add_done_callback, results in input order.
 * ``map_bounded``   never more than max_pending futures alive: refill with wait(FIRST_COMPLETED).
+* ``drain_with_consumers``  fix this program: n consumer threads that never stop, or stop too early.
 
 ``process_map`` takes ``ctx=None`` and uses ``ctx = ctx or multiprocessing.get_context()``, so the
 tests can run it under fork, spawn and forkserver; the functions it runs are module-level (picklable).
@@ -178,4 +179,85 @@ def map_bounded(work, items, max_pending) -> list:
         for future in as_completed(pending):
             results[pending[future]] = future.result()
     return [results[i] for i in range(len(results))]
+    ### END SOLUTION
+
+
+def drain_with_consumers(items, handle, n_consumers=3) -> list:
+    """Fix this program: a producer thread fills a queue, ``n_consumers`` consumer threads drain it.
+
+    * A producer thread puts every item of ``items`` (any iterable; it may be a slow generator,
+      and iterating over it never raises here) on one ``queue.Queue``.
+    * ``n_consumers`` consumer threads (``n_consumers >= 1``) take the items off the queue at the
+      same time and call ``handle(item)`` for each one; ``handle`` never raises here.
+    * Return the list of the handled items: every item of ``items`` exactly once, in any order.
+    * When it returns, every thread it started has ended: no consumer is left waiting on the
+      queue, and none is still handling an item.
+
+    The items may be ANY values, ``None``, ``0`` and ``""`` included: each one is an item to
+    handle, never a signal to stop.
+
+    As shipped, it loses items, and with two consumers or more it may never return. Find out
+    why and fix it.
+    """
+    ### BEGIN STUB
+    # q = queue.Queue()
+    # handled = []
+    # lock = threading.Lock()
+    #
+    # def produce():
+    #     for item in items:
+    #         q.put(item)
+    #     q.put(None)  # no more items: time to stop
+    #
+    # def consume():
+    #     while True:
+    #         item = q.get()
+    #         if item is None:
+    #             return
+    #         handle(item)
+    #         with lock:
+    #             handled.append(item)
+    #
+    # consumers = [threading.Thread(target=consume, name=f"consumer-{i}") for i in range(n_consumers)]
+    # producer = threading.Thread(target=produce, name="producer")
+    # for thread in consumers:
+    #     thread.start()
+    # producer.start()
+    # for thread in consumers:
+    #     thread.join()
+    # producer.join()
+    # return handled
+    ### END STUB
+    ### BEGIN SOLUTION
+    q: queue.Queue = queue.Queue()
+    handled: list = []
+    lock = threading.Lock()
+    stop = object()  # no item can be this object: items may be None, 0, ""
+
+    def produce():
+        try:
+            for item in items:
+                q.put(item)
+        finally:
+            for _ in range(n_consumers):  # after the last item, ONE sentinel PER consumer
+                q.put(stop)
+
+    def consume():
+        while True:
+            item = q.get()
+            if item is stop:
+                return
+            handle(item)
+            with lock:
+                handled.append(item)
+
+    consumers = [threading.Thread(target=consume, name=f"consumer-{i}") for i in range(n_consumers)]
+    producer = threading.Thread(target=produce, name="producer")
+    for thread in consumers:
+        thread.start()
+    producer.start()
+    for thread in consumers:
+        thread.join()
+    producer.join()
+    return handled
     ### END SOLUTION

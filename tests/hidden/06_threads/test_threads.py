@@ -14,6 +14,7 @@ import time
 import pytest
 
 from grader.probes import call_with_timeout, load_student
+from grader.probes.executor_probes import Gate
 from grader.probes.threading_probes import ThreadErrors, wait_until
 
 CALL_LIMIT = 5.0
@@ -513,3 +514,204 @@ class TestDebouncer:
         assert got == 1 and calls.log[0][1] == (2,), (
             f"after cancel(), a new trigger(2) should give one call fn(2), got {[a for _, a, _ in calls.log]}"
         )
+
+
+# --------------------------------------------------------------------------- parallel_fetch
+# parallel_fetch runs in a daemon thread joined for at most CALL_LIMIT; what the threads did is
+# read at the moment it returned or raised. Overlap is counted (an in-flight gate, a barrier whose
+# breaking is reported, fetches that wait for each other), never timed.
+OVERLAP_LIMIT = 1.0  # how long the tests wait for the fetches to run together; correct code needs milliseconds
+HOLD_LIMIT = 0.5  # how long a fetch held back until parallel_fetch has returned waits at most
+_JOIN = threading.Thread.join  # the tests' own joins, whatever a test patches
+
+
+class Fetches:
+    """``fetch`` for parallel_fetch: ``before(url)`` runs first; then raises ``fail[url]`` or returns
+    ``"<url>"``. Records the threads that ran it and the urls whose fetch has finished."""
+
+    def __init__(self, fail=None, before=None) -> None:
+        self.fail = fail or {}
+        self.before = before
+        self.lock = threading.Lock()
+        self.threads: list[threading.Thread] = []
+        self.done: dict[str, threading.Event] = {}
+        self.returned = threading.Event()  # set once parallel_fetch has returned or raised
+
+    def finished(self, url) -> threading.Event:
+        with self.lock:
+            return self.done.setdefault(url, threading.Event())
+
+    def __call__(self, url):
+        with self.lock:
+            self.threads.append(threading.current_thread())
+        try:
+            if self.before is not None:
+                self.before(url)
+            if url in self.fail:
+                raise self.fail[url]
+            return f"<{url}>"
+        finally:
+            self.finished(url).set()
+
+
+def fetch_call(threads, urls, fetch, wrap=None) -> dict:
+    """parallel_fetch(urls, fetch) (or ``wrap(fetch)``) in a daemon thread: its value or error, and, read
+    the moment it returned or raised, the urls whose fetch had not finished and the fetch threads still alive."""
+    box: dict = {}
+
+    def target() -> None:
+        try:
+            value = threads.parallel_fetch(urls, fetch if wrap is None else wrap(fetch))
+            box["value"] = list(value) if isinstance(value, (list, tuple)) else value
+        except BaseException as exc:  # noqa: BLE001 - examined by the test
+            box["error"] = exc
+        finally:
+            box["unfinished"] = [u for u in urls if not fetch.finished(u).is_set()]
+            box["alive"] = [t.name for t in fetch.threads if t.is_alive()]
+            fetch.returned.set()
+
+    caller = threading.Thread(target=target, name="parallel_fetch-caller", daemon=True)
+    caller.start()
+    _JOIN(caller, CALL_LIMIT)
+    if caller.is_alive():
+        pytest.fail(f"parallel_fetch({urls!r}, fetch) did not return within {CALL_LIMIT:g} s", pytrace=False)
+    return box
+
+
+def returned(box, urls) -> list:
+    """The value parallel_fetch returned, once nothing was left running when it did."""
+    if "error" in box:
+        raise box["error"]
+    assert not box["unfinished"] and not box["alive"], (
+        f"parallel_fetch returned while fetch() of {box['unfinished']!r} had not finished: join every thread before "
+        "you read the results"
+    )
+    expected = [f"<{u}>" for u in urls]
+    assert box["value"] == expected, f"parallel_fetch({urls!r}) returned {box['value']!r}, expected {expected!r}"
+    return box["value"]
+
+
+class TestParallelFetch:
+    def test_fetches_run_at_the_same_time(self, threads):
+        urls = [f"u{i}" for i in range(4)]
+        gate = Gate(hold=CALL_LIMIT)
+        fetch = Fetches()
+        box: dict = {}
+        def test_call():
+            try:
+                box.update(fetch_call(threads, urls, fetch, gate.wrap))
+            except BaseException as exc:  # noqa: BLE001 - pytest.fail of a hang: re-raised below
+                box["hang"] = exc
+
+        tester = threading.Thread(target=test_call, daemon=True)
+        tester.start()
+        try:
+            reached = gate.wait_in_flight(len(urls), OVERLAP_LIMIT)
+            time.sleep(0.1)
+            peak = gate.peak
+        finally:
+            gate.release()
+            _JOIN(tester, CALL_LIMIT + 1)
+        if "hang" in box:
+            raise box["hang"]
+        assert reached and peak == len(urls), (
+            f"only {peak} of the {len(urls)} fetches ran at the same time: start every thread first, then join "
+            "them (start() and join() in the same loop runs one fetch after another)"
+        )
+        returned(box, urls)
+        ran_in = set(fetch.threads)
+        assert len(ran_in) == len(urls) and threading.current_thread() not in ran_in, (
+            f"the {len(urls)} fetches ran in {len(ran_in)} thread(s): one new thread per url"
+        )
+
+    def test_results_in_url_order_when_they_finish_in_reverse(self, threads):
+        urls = ["a", "b", "c", "d"]
+        waited: dict = {}
+
+        def before(url):  # each fetch finishes only after the next url's fetch has finished
+            i = urls.index(url)
+            if i + 1 < len(urls):
+                waited[url] = fetch.finished(urls[i + 1]).wait(OVERLAP_LIMIT)
+
+        fetch = Fetches(before=before)
+        box = fetch_call(threads, urls, fetch)
+        late = [u for u in urls[:-1] if not waited.get(u)]
+        assert not late, (
+            f"fetch({late[0]!r}) waited {OVERLAP_LIMIT:g} s for the next url's fetch to finish, and it had not even "
+            "started: the fetches ran one after another. Start every thread before you join any"
+        )
+        returned(box, urls)
+        assert fetch_call(threads, [], Fetches()).get("value") == [], "parallel_fetch([], fetch) should return []"
+
+    def test_a_failing_fetch_raises_in_the_caller_after_every_thread_finished(self, threads):
+        boom = ValueError("cannot fetch bad")
+        urls = ["a", "bad", "c", "d"]
+        fetch = Fetches(fail={"bad": boom})
+        fetch.before = lambda url: url in ("c", "d") and fetch.returned.wait(HOLD_LIMIT)
+        with ThreadErrors() as errors:
+            box = fetch_call(threads, urls, fetch)
+        assert "error" in box, (
+            f"fetch('bad') raised {boom!r}, but parallel_fetch returned {box.get('value')!r}: catch the exception in "
+            "the thread, and raise it in the caller once every thread is joined"
+        )
+        assert box["error"] is boom, (
+            f"parallel_fetch raised {box['error']!r}, not the exception fetch('bad') raised: raise that same object"
+        )
+        assert not box["unfinished"] and not box["alive"], (
+            f"parallel_fetch raised while fetch() of {box['unfinished']!r} was still running: join every thread, "
+            "the failed one and the others, and only then raise"
+        )
+        assert not errors.caught, (
+            f"the exception also escaped the worker thread ({errors.describe()}): catch it in the thread"
+        )
+
+    def test_the_first_failing_url_in_order_wins(self, threads):
+        late, early = KeyError("late"), LookupError("early")
+        urls = ["ok", "late", "early", "ok2"]
+        fetch = Fetches(fail={"late": late, "early": early})
+        fetch.before = lambda url: url == "late" and fetch.finished("early").wait(OVERLAP_LIMIT)
+        with ThreadErrors() as errors:
+            box = fetch_call(threads, urls, fetch)
+        assert "error" in box, (
+            f"fetch('late') and fetch('early') both raised, but parallel_fetch returned {box.get('value')!r}: catch "
+            "each exception in its thread, and raise one in the caller once every thread is joined"
+        )
+        assert box["error"] is late, (
+            f"fetch('late') and fetch('early') both raised, 'early' first; parallel_fetch raised {box['error']!r}: "
+            "once every thread is joined, raise the exception of the failing url that comes first in urls "
+            "(here fetch('late')'s)"
+        )
+        assert not errors.caught, f"an exception escaped a worker thread ({errors.describe()}): catch it in the thread"
+
+    def test_waits_however_long_the_fetches_take(self, threads, monkeypatch):
+        # Here join(t) gives up after 0.05 s: that is how fetches slower than any fixed timeout look.
+        # The fetches meet at a barrier first; if it breaks, they did not run at the same time.
+        def join(self, timeout=None):
+            if timeout is not None and threading.current_thread() is not threading.main_thread():
+                timeout = min(timeout, 0.05)
+            return _JOIN(self, timeout)
+
+        monkeypatch.setattr(threading.Thread, "join", join)
+        urls = ["p", "q", "r"]
+        barrier = threading.Barrier(len(urls))
+        broken: list = []
+
+        def before(url):
+            try:
+                barrier.wait(OVERLAP_LIMIT)
+            except threading.BrokenBarrierError:
+                broken.append(url)
+            fetch.returned.wait(2 * HOLD_LIMIT)  # slower than any join timeout: done once parallel_fetch returns
+
+        fetch = Fetches(before=before)
+        box = fetch_call(threads, urls, fetch)
+        assert not broken, (
+            f"the {len(urls)} fetches never all ran at the same time (a barrier of {len(urls)} broke for "
+            f"{sorted(broken)}): start every thread before you join any"
+        )
+        if "error" not in box:
+            assert not box["unfinished"], (
+                f"parallel_fetch returned {box['value']!r} while fetch() of {box['unfinished']!r} was still running: "
+                "join() every thread without a timeout, the fetches may take any time"
+            )
+        returned(box, urls)

@@ -12,8 +12,10 @@ import functools
 import multiprocessing
 import os
 import queue
+import sys
 import threading
 import time
+from collections import Counter
 from concurrent.futures import Future
 
 import pytest
@@ -499,3 +501,241 @@ def _fetch_with_various_errors(url):
 
 def _none(x):
     return None
+
+
+# --------------------------------------------------------------------------- drain_with_consumers
+# The call runs in a daemon thread joined for at most DRAIN_LIMIT, so a consumer waiting for a sentinel
+# that never comes costs a bounded wait and a clear message. A class-level spy on Thread.start records
+# every thread the call starts; the items come from generators that pause at gates instead of sleeping:
+# until the caller waits in a join() (sentinels put before the last item show up), or until every
+# consumer waits in an untimed q.get() (a consumer that stops because the queue looks empty shows up).
+DRAIN_LIMIT = 3.0  # a correct drain_with_consumers returns in well under 1 s here; a stuck one is given up after this
+PAUSE_LIMIT = 0.5  # longest one gate of the producer waits before it goes on anyway
+TIMED_GET = 0.05  # a get(timeout=...) gives up after at most this long during these tests
+
+
+class Handler:
+    """``handle`` for drain_with_consumers: records each call (item, thread); ``hook(item)`` runs first."""
+
+    def __init__(self, hook=None) -> None:
+        self.hook = hook
+        self.lock = threading.Lock()
+        self.calls: list[tuple[object, threading.Thread]] = []
+
+    def __call__(self, item) -> None:
+        if self.hook is not None:
+            self.hook(item)
+        with self.lock:
+            self.calls.append((item, threading.current_thread()))
+
+    def items(self) -> list:
+        with self.lock:
+            return [item for item, _ in self.calls]
+
+
+class DrainSpy:
+    """What one drain_with_consumers call did: the threads it started, who is in an untimed get()."""
+
+    def __init__(self) -> None:
+        self.started: list[threading.Thread] = []
+        self.in_get: dict[threading.Thread, int] = {}  # thread -> untimed Queue.get calls it is inside
+        self.queues: list = []
+        self.caller: threading.Thread | None = None  # the thread that calls drain_with_consumers
+        self.producer: threading.Thread | None = None  # the thread that iterates over the items
+        self.returned = threading.Event()
+
+    def consumers(self) -> list[threading.Thread]:
+        return [t for t in self.started if t is not self.caller and t is not self.producer]
+
+    def idle(self) -> bool:
+        """Every live queue is empty and every consumer still alive waits in an untimed q.get()."""
+        queues = [q for q in (ref() for ref in self.queues) if q is not None]
+        if any(q.qsize() for q in queues):
+            return False
+        return all(self.in_get.get(t, 0) > 0 for t in self.consumers() if t.is_alive())
+
+    def caller_joins(self) -> bool:
+        """The caller is inside a join(): Thread.join, or Queue.join."""
+        ident = self.caller.ident if self.caller is not None else None
+        frame = sys._current_frames().get(ident) if ident is not None else None
+        while frame is not None:
+            code = frame.f_code
+            if code.co_name == "join" and code.co_filename in (threading.__file__, queue.__file__):
+                return True
+            frame = frame.f_back
+        return False
+
+
+@pytest.fixture
+def drain_spy(monkeypatch):
+    spy = DrainSpy()
+    original_start = threading.Thread.start
+    original_get = queue.Queue.get
+
+    def start(self):
+        starter = threading.current_thread()
+        if starter is spy.caller or starter in spy.started:  # started by the call, directly or not
+            spy.started.append(self)
+        return original_start(self)
+
+    def get(self, block=True, timeout=None):
+        if timeout is not None:  # the producer pauses for longer than any timeout a consumer picks
+            return original_get(self, block, min(timeout, TIMED_GET))
+        if not block:
+            return original_get(self, block)
+        me = threading.current_thread()
+        spy.in_get[me] = spy.in_get.get(me, 0) + 1
+        try:
+            return original_get(self)
+        finally:
+            spy.in_get[me] -= 1
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    monkeypatch.setattr(queue.Queue, "get", get)
+    with tracked_queues() as created:
+        spy.queues = created
+        yield spy
+    for ref in created:  # free consumers that a wrong fix left waiting for a None sentinel
+        q = ref()
+        for _ in range(8 if q is not None else 0):
+            try:
+                q.put_nowait(None)
+            except Exception:  # noqa: BLE001 - queue.Full, or ShutDown on 3.13+
+                break
+
+
+def paced(spy, items, after_join=False, pauses=False):
+    """The items, produced slowly: the first only once the caller waits in a join() (``after_join``),
+    each later one only once every consumer is idle in q.get() (``pauses``); no gate waits longer
+    than PAUSE_LIMIT."""
+    spy.producer = threading.current_thread()
+    if after_join and spy.producer is not spy.caller:
+        wait_until(spy.caller_joins, PAUSE_LIMIT)
+    for i, item in enumerate(items):
+        if pauses and i:
+            wait_until(spy.idle, PAUSE_LIMIT)
+        yield item
+
+
+def drain(pipelines, spy, items, handle, n_consumers, limit=DRAIN_LIMIT) -> list:
+    """Call drain_with_consumers in a daemon thread; return its result, checking that no thread it
+    started was alive when it returned; fail clearly on a hang (after ``limit`` s)."""
+    box: dict = {}
+
+    def target() -> None:
+        try:
+            value = pipelines.drain_with_consumers(items, handle, n_consumers)
+            box["alive"] = [t for t in spy.started if t.is_alive()]
+            box["value"] = list(value) if isinstance(value, (list, tuple)) else value
+        except BaseException as exc:  # noqa: BLE001 - re-raised below
+            box["error"] = exc
+        finally:
+            spy.returned.set()
+
+    spy.caller = threading.Thread(target=target, name="drain-caller", daemon=True)
+    spy.caller.start()
+    spy.caller.join(limit)
+    if spy.caller.is_alive():
+        alive = [t for t in spy.consumers() if t.is_alive()]
+        waiting = [t for t in alive if spy.in_get.get(t, 0) > 0]
+        pytest.fail(
+            f"drain_with_consumers(..., n_consumers={n_consumers}) did not return within {limit:g} s: "
+            f"{len(alive)} thread(s) it started still run, {len(waiting)} of them waiting in q.get() for an item "
+            "that never comes. A consumer stops only when it takes a sentinel: every consumer needs one",
+            pytrace=False,
+        )
+    if "error" in box:
+        raise box["error"]
+    alive = box["alive"]
+    assert not alive, (
+        f"drain_with_consumers returned while {len(alive)} thread(s) it started were still running "
+        f"({', '.join(sorted(t.name for t in alive))}): join every consumer before returning"
+    )
+    return box["value"]
+
+
+def assert_each_once(out, handler, items, n_consumers):
+    assert isinstance(out, list), f"drain_with_consumers should return a list, got {type(out).__name__}"
+    got, want = Counter(map(_key, out)), Counter(map(_key, items))
+    assert got == want, (
+        f"with n_consumers={n_consumers}, drain_with_consumers({items!r}) returned {out!r}: every item exactly "
+        f"once (in any order); missing {sorted((want - got).elements())}, extra {sorted((got - want).elements())}. "
+        "None, 0 and '' are items like any other: a sentinel must be an object no item can be"
+    )
+    handled = Counter(map(_key, handler.items()))
+    assert handled == want, (
+        f"handle() was called for {sorted(handled.elements())}, expected each of {sorted(want.elements())} once"
+    )
+
+
+def _key(item) -> str:
+    return repr(item)
+
+
+class TestDrainWithConsumers:
+    @pytest.mark.parametrize("n_consumers", [1, 2, 3, 4])
+    def test_every_item_exactly_once(self, pipelines, drain_spy, n_consumers):
+        items = [5, None, 1, 0, "", 2, 1, 7, 3]
+        handler = Handler()
+        out = drain(pipelines, drain_spy, items, handler, n_consumers)
+        assert_each_once(out, handler, items, n_consumers)
+        ran_in = {t for _, t in handler.calls}
+        assert drain_spy.caller not in ran_in, "handle() ran in the thread that called drain_with_consumers"
+        assert len(ran_in) <= n_consumers, (
+            f"handle() ran in {len(ran_in)} different threads with n_consumers={n_consumers}"
+        )
+
+    @pytest.mark.parametrize("n_consumers", [2, 4])
+    def test_n_consumers_handle_items_at_the_same_time(self, pipelines, drain_spy, n_consumers):
+        gate = Gate(hold=DRAIN_LIMIT)
+        handler = Handler()
+        items = [*range(1, 2 * n_consumers + 1), None]
+        box: dict = {}
+        tester = threading.Thread(target=_store_call, args=(box, drain, pipelines, drain_spy, items,
+                                                            gate.wrap(handler), n_consumers), daemon=True)
+        tester.start()
+        try:
+            reached = gate.wait_in_flight(n_consumers, 2 * PAUSE_LIMIT)
+            time.sleep(SETTLE)
+            peak = gate.peak
+        finally:
+            gate.release()
+            tester.join(DRAIN_LIMIT + 1)
+        if "error" in box:
+            raise box["error"]
+        assert reached and peak == n_consumers, (
+            f"drain_with_consumers(..., n_consumers={n_consumers}) had {peak} handle() call(s) running at the same "
+            f"time: start exactly n_consumers consumer threads, all taking items from the one queue"
+        )
+        assert_each_once(box.get("value"), handler, items, n_consumers)
+
+    def test_sentinels_come_after_the_last_item(self, pipelines, drain_spy):
+        # The producer thread yields its first item only once the caller waits in a join(): stop
+        # signals put by the caller before it waits for the producer are ahead of every item.
+        items = [None, 4, 0, 6, "", 8]
+        handler = Handler()
+        out = drain(pipelines, drain_spy, paced(drain_spy, items, after_join=True), handler, 3)
+        assert_each_once(out, handler, items, 3)
+
+    def test_a_slow_producer_loses_nothing(self, pipelines, drain_spy):
+        # The producer pauses before each item after the first until every consumer waits in q.get():
+        # the queue is empty then, and a consumer that stops on an empty queue (empty(), qsize(),
+        # get(timeout) + Empty) misses what comes next. A timed get gives up after TIMED_GET here; a
+        # consumer that polls with it (and a flag saying the producer is done) is slower, not wrong.
+        items = [1, None, 2, 0, 3, "", 4]
+        handler = Handler()
+        limit = DRAIN_LIMIT + len(items) * PAUSE_LIMIT
+        out = drain(pipelines, drain_spy, paced(drain_spy, items, pauses=True), handler, 2, limit)
+        assert_each_once(out, handler, items, 2)
+
+    def test_returns_only_after_every_consumer_ended(self, pipelines, drain_spy):
+        # handle("last") returns only once drain_with_consumers has returned (or PAUSE_LIMIT passed):
+        # a call that does not wait for its consumers returns without "last", its consumer still running.
+        def hold(item):
+            if item == "last":
+                drain_spy.returned.wait(PAUSE_LIMIT)
+
+        items = [None, 1, 0, 2, "last"]
+        handler = Handler(hook=hold)
+        out = drain(pipelines, drain_spy, items, handler, 3)
+        assert_each_once(out, handler, items, 3)

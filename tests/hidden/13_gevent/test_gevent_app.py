@@ -23,7 +23,8 @@ pytestmark = pytest.mark.skipif(_SKIP is not None, reason=_SKIP or "")
 
 
 def probe(name, *args):
-    return run_probe(MODULE, name, *args)
+    probes = "gevent_fetch_probes" if name.startswith("fetch_pages_") else "gevent_probes"
+    return run_probe(MODULE, name, *args, probes=probes)
 
 
 def assert_patched(report, *modules):
@@ -168,4 +169,78 @@ class TestServeEcho:
         assert report.get("closed_on_eof") is True, (
             "after the client closed its sending side, the connection stayed open: when recv() returns "
             "b'', return from echo() (StreamServer then closes the socket)"
+        )
+
+
+# --------------------------------------------------------------------------- fetch_pages
+# fetch waits only on gevent's own Events here, so these tests do not depend on the monkey-patching
+# that sleep_sort and crawl need. Overlap is counted (fetches wait until all are in flight), and a
+# failing fetch's neighbours record whether they finished, were killed or were left running.
+class TestFetchPages:
+    def test_every_fetch_is_in_flight_at_once(self):
+        urls = [f"http://example.test/{i}" for i in range(4)]
+        report = probe("fetch_pages_overlap_probe", urls)
+        assert report["error"] is None, f"fetch_pages(4 urls, fetch) failed: {report['error']}"
+        assert report["peak"] == len(urls), (
+            f"only {report['peak']} of the {len(urls)} fetches were in flight at the same time: spawn every "
+            "greenlet first, then wait for them all (greenlet.join() right after gevent.spawn runs one at a time)"
+        )
+        assert report["greenlets"] == len(urls) and not report["in_caller"], (
+            f"the {len(urls)} fetches ran in {report['greenlets']} greenlet(s)"
+            + (", one of them the caller's" if report["in_caller"] else "") + ": one gevent.spawn per url"
+        )
+        assert not report["unfinished"], (
+            f"fetch_pages returned while the fetches of {report['unfinished']} were still running: wait for every "
+            "greenlet (gevent.joinall) before you read the results"
+        )
+        assert report["result"] == [f"<{u}>" for u in urls], (
+            f"fetch_pages returned {report['type']} {report['result']!r}, expected each fetch's result in url order"
+        )
+        assert not report["wait_timeouts"], (
+            f"fetch_pages waited with a timeout of {report['wait_timeouts'][0]} s: the fetches may take any time, "
+            "so wait without one (gevent.joinall(greenlets, raise_error=True))"
+        )
+
+    def test_results_in_url_order_when_they_finish_in_reverse(self):
+        urls = ["a", "b", "c", "d"]
+        report = probe("fetch_pages_order_probe", urls)
+        late = [u for u in urls[:-1] if not report["waited"].get(u)]
+        assert not late, (
+            f"fetch({late[0]!r}) waited for the next url's fetch to finish, and it had not even started: the "
+            "fetches ran one after another. Spawn every greenlet before you wait for any"
+        )
+        assert report["error"] is None, f"fetch_pages({urls}, fetch) failed: {report['error']}"
+        assert report["result"] == [f"<{u}>" for u in urls], (
+            f"the fetches finished last-url-first and fetch_pages returned {report['result']!r}: return the results "
+            "in the order of urls (greenlet by greenlet), not in the order they finished"
+        )
+        assert report["empty_error"] is None and report["empty"] == [], (
+            f"fetch_pages([], fetch) should return [], got {report['empty']!r} ({report['empty_error']})"
+        )
+
+    def test_a_failing_fetch_raises_at_once_and_the_others_are_killed(self):
+        urls = ["a", "bad", "c", "d"]
+        report = probe("fetch_pages_failure_probe", urls, "bad", 1.0)
+        others = {u: report["states"].get(u, "never started") for u in urls if u != "bad"}
+        assert not (report["error"] or "").startswith("TimeoutError: did not return"), (
+            f"fetch_pages({urls}, fetch) {report['error'][len('TimeoutError: '):]}, with each fetch but "
+            "fetch('bad') taking 1 s: spawn every greenlet before you wait for any"
+        )
+        assert report["error"] is not None, (
+            f"fetch('bad') raised ValueError, but fetch_pages returned {report['result']!r}: a greenlet's exception "
+            "is not raised by join() or joinall(), and its .value is None. Use gevent.joinall(greenlets, "
+            "raise_error=True), or greenlet.get()"
+        )
+        assert report["same_error"], (
+            f"fetch_pages raised {report['error']}, not the ValueError fetch('bad') raised: let that exception through"
+        )
+        finished = [u for u, s in others.items() if s == "finished"]
+        assert not finished, (
+            f"fetch_pages raised only after the fetches of {finished} had finished on their own: raise as soon as "
+            "a fetch fails (gevent.joinall(..., raise_error=True)), without waiting for the others"
+        )
+        running = [u for u, s in others.items() if s != "killed"]
+        assert not running, (
+            f"fetch_pages raised while the fetches of {running} were still running ({others}): kill the greenlets "
+            "that are left (gevent.killall, which waits until they are dead) before the exception leaves fetch_pages"
         )
