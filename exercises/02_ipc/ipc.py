@@ -23,8 +23,8 @@ TIMEOUT = 10.0
 def add_up(conn) -> None:
     """Child side of ``pipe_sum``: receive numbers on ``conn`` until ``None``, then send back their sum.
 
-    Call ``conn.recv()`` in a loop and add up what arrives; ``None`` means "no more numbers".
-    Then ``conn.send(total)`` (an ``int``; 0 when no number came) and ``conn.close()``.
+    Each message before ``None`` is one number; ``None`` means "no more numbers". Answer with
+    exactly one message, the sum as an ``int`` (0 when ``None`` came first), then close ``conn``.
     """
     # YOUR CODE HERE
     raise NotImplementedError()
@@ -33,16 +33,15 @@ def add_up(conn) -> None:
 def pipe_sum(numbers, ctx=None) -> int:
     """Add up ``numbers`` in a child process, talking to it over one duplex Pipe; return the sum.
 
-    * ``parent_conn, child_conn = ctx.Pipe()`` (duplex: each end can send AND receive; what you
-      send on one end comes out of the OTHER end).
-    * Start ``ctx.Process(target=add_up, args=(child_conn,))``. The child uses ``child_conn``;
-      the parent uses only ``parent_conn`` from now on (close its copy of ``child_conn``).
-    * Send each number on its own with ``parent_conn.send(x)``, in order, then send ``None``.
-    * Receive the total on ``parent_conn`` (wait at most ``TIMEOUT`` seconds: ``poll(TIMEOUT)``
-      tells you whether something arrived), ``join()`` the child, and return the total.
-    * If the child dies before answering, raise instead of waiting forever: ``recv()`` raises
-      ``EOFError`` once no process holds the child's end any more (hence closing the parent's
-      copy), and raise ``TimeoutError`` when ``poll(TIMEOUT)`` says nothing came.
+    * The child runs ``add_up``; the process and the Pipe come from ``ctx`` (see the module's
+      rules). The child talks on its end of the Pipe, the parent on the other end only.
+    * The parent sends each number as a message of its own, in order, then one ``None`` (what
+      ``add_up`` expects), and receives exactly one message back: the sum.
+    * By the time ``pipe_sum`` returns, the child has been joined.
+    * If the child dies before answering, raise instead of waiting forever: ``EOFError`` once the
+      child is gone, or ``TimeoutError`` when no answer has come within ``TIMEOUT`` seconds. (A
+      dead child means end of file only when no other process, the parent included, still holds
+      a copy of the child's end.)
 
     >>> pipe_sum([1, 2, 3])
     6
@@ -64,17 +63,17 @@ def put_items(produce, i, out_q) -> None:
 def fan_in(produce, n_workers, ctx=None) -> list:
     """Run ``produce(i)`` for ``i`` in ``range(n_workers)``, one process each; return all items sorted.
 
-    * Make ONE ``ctx.Queue()`` and start ``ctx.Process(target=put_items, args=(produce, i, queue))``
-      for every ``i`` (start them all before you wait for anything). Pass the queue as an
-      argument: a ``queue.Queue`` or a module-level queue does not reach spawned children.
-    * Drain BEFORE you join: ``get(timeout=TIMEOUT)`` until you have seen one ``None`` per worker,
-      keeping every other item. A child that has put data nobody has read yet cannot exit, so
-      joining first can wait forever (large items make that certain).
-    * Do not use ``empty()`` or ``qsize()`` to decide you are done: a worker may not have put its
-      items yet (and ``qsize()`` raises NotImplementedError on macOS).
-    * Then ``join()`` every process and return ``sorted(items)``.
-    * A worker whose ``produce`` raised dies without its ``None``: the ``get`` then raises
-      ``queue.Empty`` after ``TIMEOUT`` seconds; join the processes and let it propagate.
+    * Every worker runs ``put_items`` and they all run at the same time, all sending to ONE queue;
+      the processes and the queue come from ``ctx`` (see the module's rules). ``put_items`` ends
+      each worker's items with a ``None``.
+    * Return every item of every worker, sorted, without the ``None`` sentinels, also when some
+      workers start or finish late: a queue that is empty for a moment does not mean the workers
+      are done.
+    * Items may be large (1 MB): a child cannot exit while data it put on the queue has not been
+      read. No process may be joined (not even with a timeout) before every worker's ``None`` has
+      been taken off the queue; every process is joined before ``fan_in`` returns or raises.
+    * A worker whose ``produce`` raised dies without its ``None``: then raise ``queue.Empty`` once
+      ``TIMEOUT`` seconds have passed without an item. Never wait without a timeout.
 
     ``produce`` is a picklable module-level callable; its items are sortable and never ``None``.
     """
@@ -85,8 +84,8 @@ def fan_in(produce, n_workers, ctx=None) -> list:
 def pong(conn, rounds) -> None:
     """Child side of ``ping_pong``: ``rounds`` times, receive ``'ping'`` on ``conn`` and answer ``'pong'``.
 
-    Answer each message as soon as it arrives (``conn.recv()`` then ``conn.send('pong')``), then
-    ``conn.close()``.
+    Each ``'pong'`` answers a ``'ping'`` that has already been received, and goes out as soon as
+    that ping has arrived: never a pong nobody asked for yet. Close ``conn`` after the last round.
     """
     # YOUR CODE HERE
     raise NotImplementedError()
@@ -95,13 +94,15 @@ def pong(conn, rounds) -> None:
 def ping_pong(rounds, ctx=None) -> list[str]:
     """Play ``rounds`` rounds of ping-pong with a child over one duplex Pipe; return the transcript.
 
-    * ``parent_conn, child_conn = ctx.Pipe()``; start ``ctx.Process(target=pong, args=(child_conn, rounds))``.
-      The parent uses only ``parent_conn`` (close its copy of ``child_conn``).
-    * Each round: ``parent_conn.send('ping')``, then wait for the answer (``poll(TIMEOUT)``) and
-      ``parent_conn.recv()`` it, BEFORE the next ping: strict turns, never two pings in a row.
-    * Record every message in the order it crossed the pipe: the ping you sent, then the reply
-      you received. ``join()`` the child and return the list, e.g.
-      ``['ping', 'pong', 'ping', 'pong']`` for 2 rounds (``[]`` for 0 rounds).
+    * The child runs ``pong``; the process and the Pipe come from ``ctx`` (see the module's
+      rules). The parent sends and receives on one end of that one Pipe, and keeps no copy of the
+      child's end.
+    * Strict turns: the parent sends ``'ping'`` and receives the child's ``'pong'`` before it
+      sends the next ping; never two pings in a row. If an answer has not come within
+      ``TIMEOUT`` seconds, raise ``TimeoutError``.
+    * Return every message in the order it crossed the pipe, e.g.
+      ``['ping', 'pong', 'ping', 'pong']`` for 2 rounds (``[]`` for 0 rounds). By the time
+      ``ping_pong`` returns, the child has ended and been joined.
     """
     # YOUR CODE HERE
     raise NotImplementedError()

@@ -30,22 +30,16 @@ SENTINEL = None
 def run_pipeline(items, work, n_consumers=3) -> list:
     """Process every item with ``work`` in ``n_consumers`` consumer threads; return the sorted results.
 
-    * Create one ``queue.Queue()`` and start ``n_consumers`` threads (``threading.Thread``). Each
-      consumer loops: ``item = q.get()``; if it is the sentinel (``None``), it stops; otherwise it
-      computes ``work(item)`` and stores the result (appending to a list from several threads is
-      fine; a ``threading.Lock`` around it does no harm).
     * The calling thread is the producer: it iterates over ``items`` (it may be a slow generator)
-      and puts each one on the queue, then puts ONE sentinel PER CONSUMER: a consumer that took
-      the only sentinel stops, and the others would wait for theirs forever.
-    * ``join()`` every consumer, then return ``sorted(results)``.
-
-    Do not stop a consumer because the queue looks empty (``q.empty()``, ``qsize()``, or a
-    ``get(timeout=...)`` that raises ``queue.Empty``): the producer may just be slow. ``items``
-    never contains ``None`` (but may contain ``0``), and ``work`` never raises here.
-
-    Start the consumers BEFORE producing: they must work while the producer is still producing.
-    If iterating over ``items`` raises, the consumers must still get their sentinels and be
-    joined (``try``/``finally``), and the exception propagates: no consumer may be left waiting.
+      and feeds one ``queue.Queue``. Exactly ``n_consumers`` consumer threads take the items off
+      it and call ``work`` on them, all at the same time, and already while the producer is still
+      producing. ``work`` never runs in the calling thread.
+    * A consumer stops only when it takes a ``SENTINEL`` (one sentinel stops ONE consumer), never
+      because the queue looks empty: the producer may just be slow. ``items`` never contains
+      ``None`` (but may contain ``0``), and ``work`` never raises here.
+    * Return the results, one per item, sorted, once every consumer thread has ended.
+    * If iterating over ``items`` raises, the exception propagates, and every consumer thread has
+      ended all the same: none may be left waiting.
 
     >>> run_pipeline([3, 1, 2], abs)
     [1, 2, 3]
@@ -60,19 +54,15 @@ def run_pipeline(items, work, n_consumers=3) -> list:
 def fetch_all(urls, fetch, max_workers) -> dict:
     """Call ``fetch(url)`` for every url in a ``ThreadPoolExecutor(max_workers=max_workers)``.
 
-    * Submit EVERY url first (``executor.submit(fetch, url)``), remembering which future belongs
-      to which url (a dict ``{future: url}``), then collect with ``as_completed``. Calling
-      ``.result()`` right after each ``submit`` runs one fetch at a time.
-    * Pass ``max_workers`` on: at most ``max_workers`` fetches may run at the same time (the
-      default pool size is ``min(32, (os.process_cpu_count() or 1) + 4)`` on 3.13+,
-      with ``os.cpu_count()`` before 3.13: not what the caller asked for).
+    * As many fetches run at the same time as ``max_workers`` allows (all of them when there are
+      fewer urls), and never more: the pool size is what the caller asked for, not the default,
+      which follows the CPU count.
     * Return ``{url: fetch(url)}`` for every url (``{}`` for no urls). When a fetch raises an
       exception (of any ``Exception`` type), map its url to that exception instance instead: one
       failing url must not lose the others.
-    * Shut the executor down before returning (a ``with`` block does it).
-
-    ``as_completed`` yields the futures in the order they FINISH, not the order of ``urls``:
-    look each future's url up in your dict, never pair them by position. The urls are distinct.
+    * Each url gets the result of its own fetch, whatever order the fetches finish in. The urls
+      are distinct.
+    * The executor is shut down before ``fetch_all`` returns.
     """
     # YOUR CODE HERE
     raise NotImplementedError()
@@ -81,18 +71,18 @@ def fetch_all(urls, fetch, max_workers) -> dict:
 def process_map(func, items, on_done, max_workers=2, ctx=None) -> list:
     """Run ``func(x)`` for every item in a ProcessPoolExecutor and return the results in input order.
 
-    * ``ctx = ctx or multiprocessing.get_context()``, then create the pool with
-      ``ProcessPoolExecutor(max_workers=max_workers, mp_context=ctx)`` (in a ``with`` block).
-    * Submit every item with ``executor.submit(func, x)``: pass the module-level ``func`` itself,
-      never a lambda or a nested function (the worker processes must unpickle it).
-    * Right after each submit, call ``future.add_done_callback(on_done)``: ``on_done`` is called
-      with the FUTURE (not its result) once the task has finished, in a thread of this process.
-    * Return ``[f.result() for f in futures]``, in input order. Every ``on_done`` call must have
-      happened by the time ``process_map`` returns or raises: leaving the ``with`` block
-      (``shutdown(wait=True)``) guarantees it.
+    * ONE ``ProcessPoolExecutor`` of ``max_workers`` worker processes, started with ``ctx`` (see
+      the module docstring), and shut down, waiting for its work, before ``process_map`` returns
+      or raises.
+    * The items run at the same time, as many as the pool allows. ``func`` is picklable (a
+      module-level function, or a ``functools.partial`` of one): the workers run ``func`` itself,
+      never a lambda or a nested function around it.
+    * ``on_done`` is called once per item with that item's ``Future`` (not its result), in this
+      process, once the task has finished, failed tasks included. Every ``on_done`` call has
+      happened by the time ``process_map`` returns or raises.
 
-    If ``func`` raised for some item, ``result()`` re-raises that exception: let the first one
-    (in input order) propagate, with its own type and message.
+    If ``func`` raised for some items, raise the exception of the first of them in INPUT order
+    (not the first to fail), with its own type and message.
     """
     # YOUR CODE HERE
     raise NotImplementedError()

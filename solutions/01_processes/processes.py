@@ -32,12 +32,11 @@ def send_identity(out_q) -> None:
 def worker_identity(ctx=None) -> tuple[int, int]:
     """Start one child process and return the ``(pid, ppid)`` it reports about itself.
 
-    * ``ctx = ctx or multiprocessing.get_context()``; make the queue with ``ctx.Queue()`` and the
-      process with ``ctx.Process(target=send_identity, args=(queue,))``.
-    * Start the process (``start()``, not ``run()``), take the tuple off the queue with
-      ``get(timeout=TIMEOUT)``, then ``join()`` the process and return the tuple.
-    * If the child dies without reporting, that ``get`` raises ``queue.Empty`` after ``TIMEOUT``
-      seconds: let it propagate (never wait without a timeout).
+    * The child runs ``send_identity``, which reports through a queue; the process and the queue
+      come from ``ctx`` (see the module's rules).
+    * By the time ``worker_identity`` returns, the child has ended and been joined.
+    * If the child dies without reporting, raise ``queue.Empty`` once ``TIMEOUT`` seconds have
+      passed without an answer: never wait without a timeout.
 
     The result's pid is the child's (not ``os.getpid()``). Its ppid is ``os.getpid()`` under fork
     and spawn; under forkserver it is the fork server's pid, because the server forks the children.
@@ -90,16 +89,15 @@ def put_square(x, out_q) -> None:
 def run_squares(xs, ctx=None) -> list[int]:
     """Square every item of ``xs`` in its own process, all at the same time; return the squares sorted.
 
-    * One ``ctx.Queue()`` for all results; one ``ctx.Process(target=put_square, args=(x, queue))``
-      per item.
-    * Start every process before you join any (so they run at the same time).
-    * Drain first: call ``get(timeout=TIMEOUT)`` exactly ``len(xs)`` times, and only then
-      ``join()`` every process. (A child that put a large item cannot exit until someone reads it,
-      so joining first can wait forever.)
-    * Return ``sorted(...)`` of the squares (``[]`` for an empty ``xs``). No process may be left
-      running: ``join()`` every one.
-    * If a child dies without sending its square, the ``get`` raises ``queue.Empty`` after
-      ``TIMEOUT`` seconds: let it propagate (never wait without a timeout).
+    * One child process per item, running ``put_square``; the processes and the queue that brings
+      the squares back come from ``ctx`` (see the module's rules).
+    * All the children run at the same time: none waits for another to finish before it starts.
+    * A square may be large (hundreds of KB once pickled): ``run_squares`` must return all the
+      same. A child cannot exit while data it put on a queue has not been read.
+    * Return the squares sorted (``[]`` for an empty ``xs``). By the time ``run_squares``
+      returns, every process it started has ended and been joined.
+    * If a child dies without sending its square, raise ``queue.Empty`` once ``TIMEOUT`` seconds
+      have passed without a result: never wait without a timeout.
     """
     ### BEGIN SOLUTION
     ctx = ctx or multiprocessing.get_context()

@@ -59,8 +59,8 @@ def crawl(urls, fetch, concurrency) -> dict:
 
     * ``fetch`` is ordinary blocking code (it calls ``time.sleep``, sockets, ...): thanks to the
       monkey-patching, a fetch that blocks lets the others run.
-    * Use ``gevent.pool.Pool(concurrency)``: its ``map(fetch, urls)`` runs the calls in
-      greenlets, never more than ``concurrency`` at once, and returns the results in order.
+    * ``fetch`` is called once per url, in greenlets. As many fetches run at the same time as
+      ``concurrency`` allows (all of them when there are fewer urls), and never more.
     * Each url maps to the result of its own fetch, whatever order the fetches finish in.
     * If a fetch raises, ``crawl`` raises that exception.
     """
@@ -91,12 +91,13 @@ def echo(sock, address) -> None:
 def serve_echo(host="127.0.0.1", port=0) -> StreamServer:
     """Start an echo server on ``(host, port)`` and return it, running in the background.
 
-    * Create ``StreamServer((host, port), echo)`` and call its ``start()``: it binds, listens and
-      accepts connections in the background, one new greenlet per client, and ``start()``
-      returns at once. (``serve_forever()`` would never return.)
-    * ``port=0`` lets the OS pick a free port: read it from ``server.server_port`` (or
-      ``server.address``) after ``start()``.
-    * Bind to ``host`` as given: the default ``"127.0.0.1"`` accepts local clients only.
+    * The server is a ``gevent.server.StreamServer`` that runs ``echo`` for each connection.
+      ``serve_echo`` returns at once, with the server already listening and accepting: it goes on
+      serving in the background until someone stops it.
+    * Clients are served concurrently: a client that is slow or silent never holds up the others.
+    * It listens on ``host`` as given: the default ``"127.0.0.1"`` accepts local clients only.
+      With ``port=0`` the OS picks a free port, which the caller reads from ``server.server_port``
+      (or ``server.address``).
     """
     ### BEGIN SOLUTION
     server = StreamServer((host, port), echo)

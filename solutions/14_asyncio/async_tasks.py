@@ -39,14 +39,12 @@ async def bounded_gather(fetch, items, limit):
     """Await ``fetch(x)`` for every item concurrently, at most ``limit`` at a time; return the
     results in the order of ``items``.
 
-    * Create ONE ``asyncio.Semaphore(limit)`` in this call and hold it (``async with``) around
-      each ``await fetch(x)``, so at most ``limit`` fetches are running at any moment.
-    * Start them all at once (``asyncio.gather`` or ``asyncio.create_task``): a waiting fetch
-      starts as soon as ANY running one finishes, not when a whole batch of ``limit`` has
-      finished.
-    * If a fetch raises, ``bounded_gather`` raises that exception (as ``asyncio.gather`` does).
-      A fetch that raises frees its slot all the same (``async with`` does that), so no other
-      fetch stays blocked waiting for it.
+    * Never more than ``limit`` fetches are running at any moment, and as many as that are (all of
+      them when there are fewer items). Each call of ``bounded_gather`` has a limit of its own.
+    * A waiting fetch starts as soon as ANY running one finishes, not when a whole batch of
+      ``limit`` has finished.
+    * If a fetch raises, ``bounded_gather`` raises that exception. A fetch that raises frees its
+      slot all the same: no other fetch stays blocked waiting for it.
     """
     ### BEGIN SOLUTION
     semaphore = asyncio.Semaphore(limit)
