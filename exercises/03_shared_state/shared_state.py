@@ -9,6 +9,8 @@ Exercises:
   each increment under ``get_lock()``.
 * ``sum_slice`` + ``shm_total``: the parent puts numbers in a SharedMemory block, children sum
   slices of it in place; the parent, which created the block, unlinks it.
+* ``tally_batch`` + ``tally_by_key``: fix this program. Workers tally keys into two Manager
+  dicts, one of them holding plain lists, and lose appends and increments.
 
 Rules for every function here: take ``ctx=None``, use ``ctx = ctx or multiprocessing.get_context()``
 and then only ``ctx.*`` (``ctx.Process``, ``ctx.Manager``, ``ctx.Value``); targets are
@@ -138,3 +140,51 @@ def shm_total(values, n_procs=2, ctx=None) -> int:
     """
     # YOUR CODE HERE
     raise NotImplementedError()
+
+
+def tally_batch(index, batch, counts, seen_in, lock) -> None:
+    """Child side of ``tally_by_key``: tally the keys of batch number ``index``.
+
+    For every ``key`` in ``batch``: add 1 to ``counts[key]``, and make sure ``index`` is in the
+    list ``seen_in[key]`` (once, however often the key occurs in the batch). ``counts`` and
+    ``seen_in`` are Manager dict proxies that every worker shares, and ``lock`` is the one
+    ``manager.Lock()`` they all share.
+    """
+    for key in batch:
+        counts[key] = counts.get(key, 0) + 1   # one line: done before anyone can interfere
+        with lock:                              # the list is the delicate part: lock it
+            seen = seen_in.setdefault(key, [])
+            if index not in seen:
+                seen.append(index)
+
+
+def tally_by_key(batches, ctx=None) -> dict:
+    """Fix this program: tally keys from several batches in parallel, one process per batch.
+
+    ``batches`` is a list of lists of keys (strings). Return a plain ``dict`` that maps every key
+    that occurs in some batch to a tuple ``(count, batch_numbers)``: ``count`` is how many times
+    the key occurs in all the batches together, and ``batch_numbers`` is the sorted list of the
+    indexes (in ``batches``) of the batches that contain it, each index once.
+
+    >>> tally_by_key([["a", "b", "a"], ["b", "c"]])
+    {'a': (2, [0]), 'b': (2, [0, 1]), 'c': (1, [1])}
+
+    The workers run at the same time and share ``counts`` and ``seen_in``, two ``manager.dict()``
+    proxies. Keep the rules of this topic: ``ctx = ctx or multiprocessing.get_context()``, the
+    manager made with ``ctx.Manager()``, every shared object passed to the workers as an argument.
+
+    As shipped, ``tally_batch`` never records a batch number, and counts come out too low when
+    several processes tally the same key at the same moment. Fix it.
+    """
+    ctx = ctx or multiprocessing.get_context()
+    with ctx.Manager() as mgr:
+        counts, seen_in, lock = mgr.dict(), mgr.dict(), mgr.Lock()
+        workers = [
+            ctx.Process(target=tally_batch, args=(index, batch, counts, seen_in, lock))
+            for index, batch in enumerate(batches)
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        return {key: (counts[key], sorted(seen_in[key])) for key in counts.keys()}

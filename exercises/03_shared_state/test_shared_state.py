@@ -14,7 +14,7 @@ from multiprocessing.shared_memory import SharedMemory
 
 import pytest
 
-from shared_state import collect_ids, parallel_word_count, shared_counter, shm_total
+from shared_state import collect_ids, parallel_word_count, shared_counter, shm_total, tally_by_key
 
 METHODS = [m for m in ("fork", "spawn", "forkserver") if m in multiprocessing.get_all_start_methods()]
 
@@ -99,3 +99,16 @@ class TestShmTotal:
             leftover.close()
             leftover.unlink()
             pytest.fail(f"the block {name!r} still exists after shm_total returned: call shm.unlink()")
+
+
+class TestTallyByKey:
+    def test_tally(self, ctx):
+        result = call(tally_by_key, [["a", "b", "a"], ["b", "c"], []], ctx=ctx)
+        assert result == {"a": (2, [0]), "b": (2, [0, 1]), "c": (1, [1])}, (
+            f"got {result!r}; if the batch lists are empty, the appends went to copies"
+        )
+
+    def test_many_processes_one_key(self, ctx):
+        # 4 processes each tally "w" 300 times; without one shared lock, some updates get lost.
+        result = call(tally_by_key, [["w"] * 300] * 4, ctx=ctx)
+        assert result == {"w": (1200, [0, 1, 2, 3])}, f"got {result!r}"

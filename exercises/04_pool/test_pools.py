@@ -10,12 +10,20 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import multiprocessing.pool
+import os
 import threading
 import time
 
 import pytest
 
-from pools import apply_with_callbacks, imap_in_order, map_with_deadline, parallel_apply
+from pools import (
+    apply_with_callbacks,
+    checked_results,
+    imap_in_order,
+    map_with_deadline,
+    parallel_apply,
+    run_with_setup,
+)
 
 METHODS = [m for m in ("fork", "spawn", "forkserver") if m in multiprocessing.get_all_start_methods()]
 
@@ -121,3 +129,28 @@ class TestImapInOrder:
 
         out = call(imap_in_order, event.wait, [0, 3.0], on_result, processes=2, ctx=ctx)
         assert out == [False, True], "call on_result for each result as it arrives (imap), not after all (map)"
+
+
+class TestRunWithSetup:
+    def test_results_in_order_from_workers_set_up_and_replaced(self, ctx):
+        # setup=os.getpid: each worker's resource is its own pid. func=slice packs its three arguments,
+        # slice(resource, a, b). Both are built-ins, so every worker can use them.
+        pairs = [(a, a * 10) for a in range(8)]
+        out = call(run_with_setup, slice, pairs, os.getpid, processes=2, tasks_per_child=2, ctx=ctx)
+        assert [(s.stop, s.step) for s in out] == pairs, "expected one result per pair, in input order"
+        workers = {s.start for s in out}
+        assert os.getpid() not in workers, "setup() ran in the parent: the pool's initializer runs it in each worker"
+        assert len(workers) >= 4, (
+            f"8 pairs with tasks_per_child=2 need at least 4 workers, saw {len(workers)}: use maxtasksperchild and chunksize=1"
+        )
+
+
+class TestCheckedResults:
+    def test_results_in_order(self, ctx):
+        assert call(checked_results, abs, [-3, 1, -2], ctx=ctx) == [3, 1, 2]
+
+    def test_a_failing_task_raises(self, ctx):
+        # int("x") raises ValueError in the worker; checked_results must raise it too.
+        with pytest.raises(ValueError):
+            result = call(checked_results, int, ["1", "x", "3"], ctx=ctx)
+            pytest.fail(f"int('x') raised ValueError in a worker, but checked_results returned {result!r}")

@@ -1,11 +1,15 @@
 """Pool: apply_async, callbacks, close/join, map_async with a deadline, imap.
 
-Four small functions, each running ``func`` over ``items`` in a ``multiprocessing.Pool``:
+Six small functions, each running ``func`` over ``items`` (or pairs) in a ``multiprocessing.Pool``:
 
 * ``parallel_apply``       submit everything with apply_async, close(), join(), collect in order.
 * ``apply_with_callbacks`` collect results and errors through callback / error_callback.
 * ``map_with_deadline``    map_async + get(timeout); terminate() the pool when the deadline passes.
 * ``imap_in_order``        hand each result to ``on_result`` as soon as it is ready, in input order.
+* ``run_with_setup``       workers set up once each by an initializer, recycled after a few tasks
+                           (maxtasksperchild), fed pairs of arguments with starmap.
+* ``checked_results``      fix this program: a failing task's exception vanishes; make it reach the
+                           caller at once.
 
 Every function takes ``ctx=None`` and uses ``ctx = ctx or multiprocessing.get_context()``, then
 only ``ctx.Pool(...)``, so the tests can run it under fork, spawn and forkserver. ``func`` is
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
+import threading
 
 
 def parallel_apply(func, items, processes=2, ctx=None) -> list:
@@ -139,5 +144,116 @@ def imap_in_order(func, items, on_result, processes=2, ctx=None) -> list:
     finally:
         pool.close()
         pool.join()
+    return results
+    ### END SOLUTION
+
+
+#: in each worker process: what ``setup()`` returned there (``init_worker`` sets it)
+_resource = None
+
+
+def init_worker(setup) -> None:
+    """The Pool's initializer for ``run_with_setup``: runs once in each worker process, as it starts.
+
+    Call ``setup()`` and keep what it returns in the module-level global ``_resource``
+    (``global _resource``), where every task that this worker runs will find it.
+    """
+    ### BEGIN SOLUTION
+    global _resource
+    _resource = setup()
+    ### END SOLUTION
+
+
+def call_with_resource(func, a, b):
+    """One task of ``run_with_setup``, in a worker: return ``func(_resource, a, b)``.
+
+    ``_resource`` is what ``init_worker`` stored in THIS worker process. Never call ``setup()``
+    here: it runs once per worker, not once per task.
+    """
+    ### BEGIN SOLUTION
+    return func(_resource, a, b)
+    ### END SOLUTION
+
+
+def run_with_setup(func, pairs, setup, processes=2, tasks_per_child=2, ctx=None) -> list:
+    """Return ``[func(resource, a, b) for (a, b) in pairs]``, computed by a pool whose workers set up once.
+
+    ``setup()`` is expensive (think of opening a database connection or loading a model), so each
+    worker calls it once, when it starts, and its tasks reuse what it returned:
+
+    * ``ctx.Pool(processes, initializer=init_worker, initargs=(setup,),
+      maxtasksperchild=tasks_per_child)``: each worker runs ``init_worker(setup)`` once, before its
+      first task, and exits after ``tasks_per_child`` tasks; the pool then starts a fresh worker,
+      which runs the initializer again.
+    * ``pool.starmap(functools.partial(call_with_resource, func), pairs, chunksize=1)``: starmap
+      unpacks each pair into ``(a, b)``; the results come back in input order. ``chunksize=1``
+      makes each pair one task: ``maxtasksperchild`` counts tasks, and a chunk of several pairs
+      would be ONE task.
+    * Then ``close()`` and ``join()`` the pool (in that order), and return the results.
+
+    ``func`` and ``setup`` are picklable module-level functions (or functools.partial of them).
+    """
+    ### BEGIN SOLUTION
+    ctx = ctx or multiprocessing.get_context()
+    pool = ctx.Pool(processes, initializer=init_worker, initargs=(setup,), maxtasksperchild=tasks_per_child)
+    try:
+        return pool.starmap(functools.partial(call_with_resource, func), pairs, chunksize=1)
+    finally:
+        pool.close()
+        pool.join()
+    ### END SOLUTION
+
+
+def checked_results(func, items, processes=2, ctx=None) -> list:
+    """Fix this program: ``[func(x) for x in items]`` from a pool, and no failure goes unnoticed.
+
+    * If every task succeeds, return the results in input order.
+    * If a task raises, ``checked_results`` raises that task's exception (the exception object the
+      worker raised, with its own type and message; the first failure to arrive) as soon as it
+      arrives. It does not wait for the tasks still queued or running: it ``terminate()``s the
+      pool, ``join()``s it, and then raises.
+    * On every way out the pool is shut down and joined: no worker process is left running.
+
+    As shipped, a task that raises leaves ``None`` in its place and nobody hears about it. Fix it.
+    """
+    ctx = ctx or multiprocessing.get_context()
+    results = [None] * len(items)
+    ### BEGIN STUB
+    # pool = ctx.Pool(processes)
+    # for index, x in enumerate(items):
+    #     pool.apply_async(func, (x,), callback=functools.partial(results.__setitem__, index))
+    # pool.close()
+    # pool.join()
+    # return results
+    ### END STUB
+    ### BEGIN SOLUTION
+    failures = []
+    left = [len(items)]
+    settled = threading.Event()  # every result is in, or one task failed
+
+    def store(index, value):  # callbacks run one at a time, in the pool's result-handler thread
+        results[index] = value
+        left[0] -= 1
+        if left[0] == 0:
+            settled.set()
+
+    def fail(exc):
+        failures.append(exc)
+        settled.set()
+
+    pool = ctx.Pool(processes)
+    try:
+        for index, x in enumerate(items):
+            pool.apply_async(func, (x,), callback=functools.partial(store, index), error_callback=fail)
+        if items:
+            settled.wait()
+    finally:
+        if failures:
+            pool.terminate()  # the other tasks' work is no longer wanted
+        else:
+            pool.close()
+        pool.join()
+    if failures:
+        raise failures[0]
     return results
     ### END SOLUTION

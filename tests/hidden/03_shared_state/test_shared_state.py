@@ -11,7 +11,11 @@ not hoped for (grader.probes.shared_state_probes):
   releases it completely, waits for the sibling processes: ``v.value += 1`` without
   ``get_lock()`` has then read the same value in every child;
 * SharedMemory is spied on in the parent: every block it creates must be unlinked by it, and
-  attaching to it by name afterwards must raise FileNotFoundError.
+  attaching to it by name afterwards must raise FileNotFoundError;
+* ``tally_by_key`` gets a ContendedManager: the first read of the contested key waits until a
+  second process reads it too (an update is then lost) or until the reader holds a lock of that
+  manager that another process is waiting for. Code that holds one shared lock is never made to
+  lose an update; no lock, a lock around the write only, or a lock per process always loses one.
 """
 
 from __future__ import annotations
@@ -19,12 +23,14 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.process
 import os
+import re
 from collections import Counter
 
 import pytest
 
 from grader.probes import call_with_timeout, load_student
 from grader.probes.shared_state_probes import BarrierChunk, ManagerFactory, RLockFactory, block_exists, shm_spy
+from grader.probes.tally_probes import ContendedManagerFactory, GatedBatch
 
 CALL_LIMIT = 15.0  # backstop: the correct solution returns in about 1 s (spawn at load 13: ~3 s)
 BARRIER_WAIT = 5.0  # the workers of one call meet in well under 1 s
@@ -250,3 +256,111 @@ class TestShmTotal:
             f"{excinfo.type.__name__}: {excinfo.value}. Check every worker's exitcode after join()"
         )
         _check_blocks_freed(log)
+
+
+#: why a batch list stays empty, said after the result
+COPY_APPEND = (
+    "seen_in[key] hands you a COPY of the plain list the manager holds, and appending to the copy "
+    "changes nothing there: write the new list back (seen_in[key] = seen + [index]) while holding the lock"
+)
+#: why a count or a batch number is lost, said after the result
+ONE_LOCK = (
+    "counts[key] = counts.get(key, 0) + 1, and reading the batch list then writing it back, are each a "
+    "read, then a write: hold ONE manager.Lock(), made once in the parent and passed to every process, "
+    "from the read to the write (a lock per process, or around the write only, excludes nobody)"
+)
+
+
+def _tally_problem(result, expected) -> str:
+    """What is wrong with a tally_by_key result, in one sentence ("" when it is right)."""
+    if type(result) is not dict:
+        return (f"return a plain dict built while the manager still runs, not {type(result).__name__}: "
+                "a proxy stops working once its manager shuts down")
+    if not result:
+        return ("the result is empty: the workers updated their own copies. Share manager.dict() proxies, "
+                "made with ctx.Manager(), and read them after every worker has finished")
+    if result == expected:
+        return ""
+    shape_ok = all(isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], list) for v in result.values())
+    if not shape_ok:
+        return f"expected {expected!r}, got {result!r}: map every key to a tuple (count, sorted list of batch indexes)"
+    if any(count and not seen for count, seen in result.values()):
+        return f"expected {expected!r}, got {result!r}: the batch lists stayed empty. {COPY_APPEND}"
+    return f"expected {expected!r}, got {result!r}"
+
+
+@pytest.fixture
+def contended_manager(ctx, monkeypatch):
+    """Replace ``ctx.Manager`` by a ContendedManager factory (contested key: "w") for this test."""
+    factory = ContendedManagerFactory(ctx, ("w",))
+    monkeypatch.setattr(ctx, "Manager", factory)
+    yield factory
+    factory.shutdown_all()
+
+
+class TestTallyByKey:
+    def test_counts_and_batch_numbers_of_every_key(self, shared_state, ctx):
+        batches = [["a", "b", "a"], ["b", "c"], ["a"], []]
+        expected = {"a": (3, [0, 2]), "b": (2, [0, 1]), "c": (1, [1])}
+        result = call_with_timeout(shared_state.tally_by_key, batches, ctx=ctx, timeout=CALL_LIMIT)
+        problem = _tally_problem(result, expected)
+        assert not problem, f"[{_method(ctx)}] {problem}"
+
+    def test_concurrent_updates_of_one_key_are_not_lost(self, shared_state, ctx, manager, contended_manager):
+        n = 4
+        barrier = manager.Barrier(n)
+        batches = [GatedBatch(["w", "w", "w"], barrier=barrier, timeout=BARRIER_WAIT) for _ in range(n)]
+        result = call_with_timeout(shared_state.tally_by_key, batches, ctx=ctx, timeout=CALL_LIMIT)
+        expected = {"w": (3 * n, list(range(n)))}
+        problem = _tally_problem(result, expected)
+        entry = result.get("w") if isinstance(result, dict) else None
+        if problem and isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], list):
+            count, seen = entry
+            if count != 3 * n or (seen and seen != list(range(n))):
+                problem = (f"{n} processes each tallied 'w' 3 times at the same moment: expected {expected!r}, "
+                           f"got {result!r}, so updates were lost. {ONE_LOCK}")
+                if not seen:
+                    problem += f". The batch list is also empty: {COPY_APPEND}"
+        assert not problem, f"[{_method(ctx)}] {problem}"
+        assert contended_manager.made, "create the manager with ctx.Manager() (the ctx you were given)"
+
+    def test_the_tally_is_read_after_every_worker_has_finished(self, shared_state, manager, monkeypatch):
+        # Each worker waits, before its first key, until the parent waits for it for real: a join()
+        # with no timeout or a long one, a second join() of the same process, or an is_alive() poll.
+        ctx = multiprocessing.get_context(ONE_METHOD)
+        gate = manager.Event()
+        batches = [GatedBatch(["x", "y"], gate=gate, timeout=30.0), GatedBatch(["y"], gate=gate, timeout=30.0)]
+        owner, joins, waited = os.getpid(), Counter(), []
+        real_join, real_is_alive = multiprocessing.process.BaseProcess.join, multiprocessing.process.BaseProcess.is_alive
+
+        def watched(proc) -> bool:
+            # A manager's own process is joined and polled when the manager shuts down: not a worker.
+            return os.getpid() == owner and not re.search(r"Manager-[\d:]+$", proc.name)
+
+        def join(self, timeout=None):
+            if watched(self):
+                joins[id(self)] += 1
+                if timeout is None or timeout >= LONG_JOIN or joins[id(self)] > 1:
+                    waited.append(True)
+                    gate.set()
+            return real_join(self, timeout)
+
+        def is_alive(self):
+            if watched(self):
+                waited.append(True)
+                gate.set()
+            return real_is_alive(self)
+
+        monkeypatch.setattr(multiprocessing.process.BaseProcess, "join", join)
+        monkeypatch.setattr(multiprocessing.process.BaseProcess, "is_alive", is_alive)
+        try:
+            result = call_with_timeout(shared_state.tally_by_key, batches, ctx=ctx, timeout=CALL_LIMIT)
+        finally:
+            gate.set()  # let any worker still held go on (a leaked one is then reported too)
+        expected = {"x": (1, [0]), "y": (2, [0, 1])}
+        problem = _tally_problem(result, expected)
+        if problem and not waited:
+            problem = (f"expected {expected!r}, got {result!r}: the tally was read while the workers were still "
+                       "running. join() every worker (no timeout, or a timeout longer than the work) before "
+                       "reading the dicts")
+        assert not problem, f"[{ctx.get_start_method()}] {problem}"

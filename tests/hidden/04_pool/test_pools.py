@@ -3,7 +3,10 @@
 Every Pool test runs under fork, spawn and forkserver (the ``ctx`` fixture) with a class-level
 spy on Pool.close/join/terminate. Overlap is proven with a rendezvous barrier, incremental
 consumption with an Event the last task waits for, and a hang (a mutant that never gives up)
-costs a bounded wait, never the per-test timeout.
+costs a bounded wait, never the per-test timeout. ``run_with_setup`` is watched from both sides:
+its setup() logs the pid of every process it runs in, each task returns the pid of the worker that
+ran it and the resource that worker was set up with, and a spy on ``Pool.Process`` sees a worker
+die at once when the initializer raises (the pool would replace it forever).
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ import os
 import multiprocessing.pool
 import threading
 import time
+from collections import Counter
 
 import pytest
 
-from grader.probes import call_with_timeout, load_student, tasks
+from grader.probes import call_with_timeout, load_student, pool_probes, tasks
 from grader.probes.pool_spy import pool_spy
 
 CALL_LIMIT = 15.0  # backstop for calls that finish in well under 2 s when correct
@@ -334,3 +338,258 @@ class TestImapInOrder:
         assert out == expected, f"expected {expected!r}, got {out!r}"
         assert not _lifecycle(spy), _lifecycle(spy)
         _check_pool(pool_sizes, 2, ctx)
+
+
+SETUP_LIMIT = 15.0  # backstop: run_with_setup returns in ~0.3 s (fork) to ~2 s (spawn, 6 workers, loaded box)
+
+
+@pytest.fixture
+def setup_watch(monkeypatch):
+    """(worker watch, starmap calls): Pool workers started, and every starmap/starmap_async call."""
+    watch = pool_probes.watch_workers(monkeypatch)
+    starmaps = []
+    for name in ("starmap", "starmap_async"):
+        real = getattr(multiprocessing.pool.Pool, name)
+
+        def spy(self, func, iterable, chunksize=None, *args, _real=real, _name=name, **kwargs):
+            starmaps.append((_name, chunksize))
+            return _real(self, func, iterable, chunksize, *args, **kwargs)
+
+        monkeypatch.setattr(multiprocessing.pool.Pool, name, spy)
+    return watch, starmaps
+
+
+def _run_with_setup(pools, watch, *args, **kwargs):
+    """Call run_with_setup in a thread; fail at once if a pool worker dies (an initializer that raised)."""
+    box = {}
+
+    def target():
+        try:
+            box["value"] = pools.run_with_setup(*args, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 - re-raised below
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, name="call-run_with_setup", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + SETUP_LIMIT
+    while thread.is_alive() and time.monotonic() < deadline:
+        crashed = watch.crashed()
+        if crashed:
+            pytest.fail(
+                f"a pool worker died with exit code {crashed[0]._popen.returncode} before it could run a task, and "
+                "the pool keeps replacing it, so run_with_setup would never return: the initializer "
+                "raised. Pass initializer=init_worker and initargs=(setup,), a tuple holding setup",
+                pytrace=False,
+            )
+        thread.join(0.05)
+    if thread.is_alive():
+        pytest.fail(f"run_with_setup() did not return within {SETUP_LIMIT:g} s", pytrace=False)
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
+
+
+def _check_starmap(starmaps) -> None:
+    assert starmaps, (
+        "the pairs were not given to starmap: pool.starmap(functools.partial(call_with_resource, func), "
+        "pairs, chunksize=1) unpacks each pair into two arguments, in input order"
+    )
+
+
+def _check_set_up_once(out, log, parent) -> None:
+    """Every task's resource was made by setup() in the worker that ran it, once per worker."""
+    pids = [pid for _, pid, _ in out]
+    resources = [resource for _, _, resource in out]
+    assert parent not in log, (
+        "setup() ran in the parent process: each WORKER must call it, through the pool's "
+        "initializer (initializer=init_worker, initargs=(setup,)), not you before making the pool"
+    )
+    assert all(isinstance(r, tuple) and len(r) == 3 for r in resources), (
+        f"the tasks got {resources[0]!r} as the resource instead of what setup() returned in their worker: "
+        "init_worker must store setup()'s result in the module-level _resource (global _resource)"
+    )
+    repeated = sorted({pid for pid in log if log.count(pid) > 1})
+    assert not repeated and all(r[2] == 1 for r in resources), (
+        f"setup() ran more than once in one worker process ({len(log)} calls in {len(set(log))} processes): "
+        "call it once per worker, in the initializer, never in the task"
+    )
+    assert all(r[1] == pid for r, pid in zip(resources, pids, strict=True)), (
+        "a task got a resource that setup() made in another process: each worker must use what setup() "
+        "returned in that same worker (the initializer runs in the worker)"
+    )
+
+
+class TestRunWithSetup:
+    def test_results_in_input_order(self, pools, ctx, manager, pool_sizes, setup_watch):
+        watch, starmaps = setup_watch
+        log = manager.list()
+        setup = functools.partial(pool_probes.open_resource, log, "conn")
+        # The pair (0, 10) finishes only after another pair has: completion order is not input order.
+        func = functools.partial(pool_probes.add_first_last, manager.Event(), 5.0, 0.3)
+        pairs = [(0, 10), (1, 20), (2, 30), (3, 40)]
+        with pool_spy() as spy:
+            out = _run_with_setup(pools, watch, func, pairs, setup, processes=2, tasks_per_child=2, ctx=ctx)
+        assert isinstance(out, list) and len(out) == len(pairs), (
+            f"expected a list of {len(pairs)} results, one per pair, got {out!r}"
+        )
+        values = [r[0] if isinstance(r, tuple) else r for r in out]
+        assert values == [a + b for a, b in pairs], (
+            f"expected the results of the pairs in input order {[a + b for a, b in pairs]!r}, got {values!r}: "
+            "the pair (0, 10) finished last. starmap returns results in input order (imap_unordered, or "
+            "collecting in callbacks, gives completion order)"
+        )
+        _check_starmap(starmaps)
+        assert not _lifecycle(spy), _lifecycle(spy)
+        _check_pool(pool_sizes, 2, ctx)
+
+    def test_each_worker_is_set_up_once_by_the_initializer(self, pools, ctx, manager, setup_watch):
+        watch, _ = setup_watch
+        log = manager.list()
+        setup = functools.partial(pool_probes.open_resource, log, "conn")
+        pairs = [(a, 100) for a in range(12)]
+        with pool_spy() as spy:
+            out = _run_with_setup(pools, watch, pool_probes.add_with_pid, pairs, setup,
+                                  processes=2, tasks_per_child=3, ctx=ctx)
+        assert [r[0] for r in out] == [a + b for a, b in pairs], (
+            f"expected the results in input order {[a + b for a, b in pairs]!r}, got {[r[0] for r in out]!r}"
+        )
+        _check_set_up_once(out, list(log), os.getpid())
+        assert not _lifecycle(spy), _lifecycle(spy)
+
+    def test_workers_are_replaced_after_tasks_per_child_tasks(self, pools, ctx, manager, setup_watch):
+        watch, starmaps = setup_watch
+        log = manager.list()
+        setup = functools.partial(pool_probes.open_resource, log, "conn")
+        pairs = [(a, 1) for a in range(12)]
+        with pool_spy() as spy:
+            out = _run_with_setup(pools, watch, pool_probes.add_with_pid, pairs, setup,
+                                  processes=2, tasks_per_child=2, ctx=ctx)
+        _check_starmap(starmaps)
+        per_worker = Counter(pid for _, pid, _ in out)
+        most = max(per_worker.values())
+        if most > 2 and any(chunksize != 1 for _, chunksize in starmaps):
+            pytest.fail(
+                f"one worker ran {most} pairs, more than tasks_per_child=2: maxtasksperchild counts tasks, and "
+                "starmap sends the pairs in chunks, each chunk ONE task. Pass chunksize=1 to starmap",
+                pytrace=False,
+            )
+        assert len(per_worker) >= 6 and most <= 2, (
+            f"12 pairs ran in only {len(per_worker)} worker process(es), one of them running {most}: with "
+            "tasks_per_child=2, each worker must exit after 2 tasks and be replaced by a fresh one "
+            "(maxtasksperchild=tasks_per_child), so at least 6 workers run"
+        )
+        _check_set_up_once(out, list(log), os.getpid())
+        assert not _lifecycle(spy), _lifecycle(spy)
+
+    def test_every_worker_is_set_up_even_without_a_task(self, pools, manager, setup_watch):
+        # 3 workers and 1 pair: two workers never get a task, but each ran the initializer as it started.
+        ctx = multiprocessing.get_context(ONE_METHOD)
+        watch, _ = setup_watch
+        log = manager.list()
+        setup = functools.partial(pool_probes.open_resource, log, "conn")
+        with pool_spy() as spy:
+            out = _run_with_setup(pools, watch, pool_probes.add_with_pid, [(2, 3)], setup,
+                                  processes=3, tasks_per_child=2, ctx=ctx)
+        assert [r[0] for r in out] == [5], f"expected [5] for the one pair (2, 3), got {out!r}"
+        assert not _lifecycle(spy), _lifecycle(spy)
+        setups = list(log)
+        assert len(set(setups)) >= 3, (
+            f"setup() ran in {len(set(setups))} process(es), but the pool had 3 workers: each worker calls "
+            "it as it starts, through initializer=init_worker, even one that never gets a task (a setup "
+            "made lazily by the first task is not what the initializer does)"
+        )
+        _check_set_up_once(out, setups, os.getpid())
+
+
+FAIL_FAST_LIMIT = 8.0  # the correct solution raises in ~0.1 s (fork) to ~1 s (spawn), however long item 0 runs
+
+
+class TestCheckedResults:
+    def test_results_in_order_and_a_failing_task_raises_its_own_exception(self, pools, ctx, manager, pool_sizes):
+        # Item 0 finishes last: each result must go to its own item's place, not in arrival order.
+        func = functools.partial(tasks.finish_first_last, manager.Event(), 5.0, 0.3)
+        items = [0, 1, 2, 3]
+        with pool_spy() as spy:
+            out = call_with_timeout(pools.checked_results, func, items, processes=2, ctx=ctx, timeout=CALL_LIMIT)
+        assert out == [x * x for x in items], (
+            f"expected {[x * x for x in items]!r} (input order; item 0 finished last), got {out!r}"
+        )
+        assert not _lifecycle(spy), _lifecycle(spy)
+        _check_pool(pool_sizes, 2, ctx)
+        empty = call_with_timeout(pools.checked_results, tasks.square, [], processes=2, ctx=ctx, timeout=5.0)
+        assert empty == [], f"checked_results(func, []) should return [], got {empty!r}"
+
+        before = {p.pid for p in multiprocessing.active_children()}
+        func = functools.partial(tasks.fail_on, 3)
+        with pool_spy(forbid_pending_terminate=False) as spy:
+            try:
+                out = call_with_timeout(pools.checked_results, func, list(range(6)), processes=2, ctx=ctx,
+                                        timeout=CALL_LIMIT)
+            except ValueError as exc:
+                assert str(exc) == "bad item 3", f"expected ValueError('bad item 3'), got {exc!r}"
+            except Exception as exc:  # noqa: BLE001 - reported as the wrong exception
+                pytest.fail(
+                    f"the task for item 3 raised ValueError('bad item 3'), but checked_results raised "
+                    f"{type(exc).__name__}: {exc}. Re-raise the task's own exception (the one error_callback "
+                    "receives), not a new one",
+                    pytrace=False,
+                )
+            else:
+                pytest.fail(
+                    f"the task for item 3 raised ValueError('bad item 3'), but checked_results returned {out!r}: "
+                    "the exception was lost. apply_async keeps it in the AsyncResult; only get() or an "
+                    "error_callback hands it to you",
+                    pytrace=False,
+                )
+        methods = spy.methods()
+        assert "join" in methods and ("close" in methods or "terminate" in methods), (
+            f"a task raised and the pool was left running (its calls: {methods}): terminate() it and join() it "
+            "before you raise (try/finally)"
+        )
+        left = [p for p in multiprocessing.active_children() if p.pid not in before]
+        assert not left, f"{len(left)} worker process(es) still running after checked_results raised"
+
+    def test_a_failure_is_raised_without_waiting_for_the_other_tasks(self, pools, ctx, manager):
+        # Item 0 runs until the test opens its gate (30 s at most); item 1 fails at once.
+        before = {p.pid for p in multiprocessing.active_children()}
+        gate = manager.Event()
+        func = functools.partial(pool_probes.held_or_failing, gate, 30.0)
+        box = {}
+
+        def target():
+            try:
+                box["value"] = pools.checked_results(func, [0, 1], processes=2, ctx=ctx)
+            except BaseException as exc:  # noqa: BLE001 - examined below
+                box["error"] = exc
+
+        with pool_spy(forbid_pending_terminate=False) as spy:
+            thread = threading.Thread(target=target, name="call-checked_results", daemon=True)
+            thread.start()
+            try:
+                thread.join(FAIL_FAST_LIMIT)
+                hung = thread.is_alive()
+            finally:
+                gate.set()  # let item 0 finish, so a caller still waiting for it can end
+            if hung:
+                thread.join(5.0)
+        if hung:
+            pytest.fail(
+                f"item 1 failed at once, but checked_results had not raised {FAIL_FAST_LIMIT:g} s later: it was "
+                "still waiting for item 0, which runs for 30 s. Raise as soon as a failure arrives "
+                "(error_callback), terminate() the pool instead of waiting for the other tasks, then join()",
+                pytrace=False,
+            )
+        error = box.get("error")
+        if error is None:
+            pytest.fail(f"item 1 raised ValueError('bad item 1'), but checked_results returned {box.get('value')!r}",
+                        pytrace=False)
+        assert type(error) is ValueError and str(error) == "bad item 1", (
+            f"expected item 1's ValueError('bad item 1'), got {type(error).__name__}: {error}"
+        )
+        assert "terminate" in spy.methods(), (
+            "the pool was not terminate()d after the failure: its workers go on with tasks whose results "
+            "nobody wants"
+        )
+        assert "join" in spy.methods(), "join() the pool after terminate(), so no worker is left behind"
+        left = [p for p in multiprocessing.active_children() if p.pid not in before]
+        assert not left, f"{len(left)} worker process(es) still running after checked_results raised"
