@@ -33,10 +33,11 @@ ITEM_SIZE = 8
 def count_words(chunk, counts, lock) -> None:
     """Child side of ``parallel_word_count``: add the words of ``chunk`` into the shared ``counts``.
 
-    Words are ``chunk.split()``. Count them locally first (``collections.Counter``), then for each
-    word add its count to ``counts`` (a Manager dict proxy) while holding ``lock``:
-    ``counts[word] = counts.get(word, 0) + n`` reads, adds and writes back in three steps, and
-    without the lock another process can write in between and its update is lost.
+    Words are ``chunk.split()``. When ``count_words`` returns, ``counts[word]`` has grown by the
+    number of times ``word`` occurs in ``chunk``. ``counts`` is a Manager dict proxy and ``lock`` a
+    Lock of the same manager, both shared by every worker, and other workers update the same words
+    at the same moment: no update, theirs or this one's, may be lost. Every read and update of
+    ``counts`` therefore happens while holding ``lock``.
     """
     # YOUR CODE HERE
     raise NotImplementedError()
@@ -45,12 +46,14 @@ def count_words(chunk, counts, lock) -> None:
 def parallel_word_count(chunks, ctx=None) -> dict[str, int]:
     """Count the words of all ``chunks`` (strings) with one process per chunk; return a plain dict.
 
-    * ``with ctx.Manager() as manager:`` make ``counts = manager.dict()`` and
-      ``lock = manager.Lock()``.
-    * Start ``ctx.Process(target=count_words, args=(chunk, counts, lock))`` for EVERY chunk before
-      you join any (they run at the same time), then join them all.
-    * Return ``dict(counts)``, a plain ``dict`` copied while the manager is still running (the
-      proxy stops working once the manager shuts down).
+    * Each chunk is counted by its own child process running ``count_words``. All of them run at
+      the same time (every one is started before any is joined), and every one has been joined
+      before ``parallel_word_count`` returns.
+    * The children share a dict proxy and a Lock of ONE manager made with ``ctx.Manager()`` (the
+      ``counts`` and ``lock`` of ``count_words``). When several chunks hold the same word, its
+      count must still be exact.
+    * Return a plain ``dict`` (not a proxy) that maps each word to how often it occurs in all the
+      chunks together.
 
     >>> parallel_word_count(["a b a", "b c"])
     {'a': 2, 'b': 2, 'c': 1}
@@ -62,8 +65,9 @@ def parallel_word_count(chunks, ctx=None) -> dict[str, int]:
 def append_id(shared, i) -> None:
     """Child side of ``collect_ids``: append ``i`` to the list ``shared['ids']``.
 
-    ``shared`` is a Manager dict whose ``'ids'`` entry is a ``manager.list()`` proxy, so
-    ``shared['ids']`` gives you that proxy and ``.append(i)`` changes the list in the manager.
+    ``shared`` is a Manager dict whose ``'ids'`` entry is a ``manager.list()`` proxy, shared by every
+    worker. When ``append_id`` returns, ``i`` is in the list the manager holds, and an append that
+    another worker makes at the same moment is not lost.
     """
     # YOUR CODE HERE
     raise NotImplementedError()
@@ -72,12 +76,14 @@ def append_id(shared, i) -> None:
 def collect_ids(n, ctx=None) -> list[int]:
     """Start ``n`` processes; process ``i`` appends ``i`` to ``shared['ids']``; return the ids sorted.
 
-    * ``with ctx.Manager() as manager:`` make ``shared = manager.dict()`` and store a NESTED proxy in
-      it: ``shared['ids'] = manager.list()``. (If ``shared['ids']`` were a plain ``[]``, reading
-      it would return a COPY, and appending to the copy changes nothing in the manager.)
-    * Start ``ctx.Process(target=append_id, args=(shared, i))`` for every ``i`` in ``range(n)``,
-      then join them all.
-    * Return ``sorted(shared['ids'])`` (a plain list), before the manager shuts down.
+    * ``shared`` is a dict of one manager made with ``ctx.Manager()``, and its ``'ids'`` entry is the
+      list ``append_id`` expects: one that lives in the manager, so that the children's appends
+      reach it.
+    * Process ``i`` (``i`` in ``range(n)``) runs ``append_id``. All of them run at the same time
+      (every one is started before any is joined), and every one has been joined before
+      ``collect_ids`` returns.
+    * Return a plain ``list`` holding every id exactly once, sorted, built while the manager is
+      still running: no append may be lost.
 
     >>> collect_ids(3)
     [0, 1, 2]
@@ -89,9 +95,10 @@ def collect_ids(n, ctx=None) -> list[int]:
 def increment(counter, n_incr) -> None:
     """Child side of ``shared_counter``: add 1 to ``counter.value`` ``n_incr`` times, safely.
 
-    ``counter`` is a ``ctx.Value('i', 0)``. ``counter.value += 1`` reads and then writes, taking
-    the Value's lock separately for each step, so two processes can read the same number. Hold
-    ``counter.get_lock()`` around each whole increment: ``with counter.get_lock(): counter.value += 1``.
+    ``counter`` is a ``ctx.Value('i', 0)`` that other processes increment at the same time. When
+    ``increment`` returns, this process has added exactly ``n_incr`` to it, and no increment, this
+    process's or another's, may be lost: each whole increment, from its read to its write, holds the
+    Value's own lock (``counter.get_lock()``).
     """
     # YOUR CODE HERE
     raise NotImplementedError()
@@ -100,10 +107,12 @@ def increment(counter, n_incr) -> None:
 def shared_counter(n_procs, n_incr, ctx=None) -> int:
     """Have ``n_procs`` processes each add 1 to one shared counter ``n_incr`` times; return the total.
 
-    * ``counter = ctx.Value('i', 0)`` (a C int in shared memory, with its own lock).
-    * Start ``ctx.Process(target=increment, args=(counter, n_incr))`` ``n_procs`` times, all
-      before joining any; join them all; return ``counter.value``, which must be exactly
-      ``n_procs * n_incr``.
+    * The counter is one ``ctx.Value('i', 0)`` (a C int in shared memory, with its own lock),
+      passed to every process as an argument.
+    * The ``n_procs`` children run ``increment``, all at the same time (every one is started before
+      any is joined).
+    * The total is read only once every child has ended (a ``join(timeout)`` that returns while the
+      child is still running does not count), and it must be exactly ``n_procs * n_incr``.
     """
     # YOUR CODE HERE
     raise NotImplementedError()
@@ -112,10 +121,11 @@ def shared_counter(n_procs, n_incr, ctx=None) -> int:
 def sum_slice(name, start, stop, slot) -> None:
     """Child side of ``shm_total``: sum numbers ``start``..``stop - 1`` of block ``name`` into ``slot``.
 
-    Attach with ``SharedMemory(name=name)`` (no ``create``). View the bytes as 64-bit ints with
-    ``shm.buf.cast('q')``, add up items ``start`` to ``stop - 1`` and store the sum at index
-    ``slot``. Release the view (``with shm.buf.cast('q') as view:`` does it), then ``shm.close()``.
-    Never ``unlink()`` here: the block belongs to the parent, which created it.
+    ``name`` names a SharedMemory block that the parent created, read as 64-bit signed ints (format
+    ``'q'``, ``ITEM_SIZE`` bytes each). Store the sum of items ``start`` to ``stop - 1`` (0 for an
+    empty range) at index ``slot`` of that block. A sum that does not fit in 64 bits makes the child
+    fail instead of storing a wrong number. Before it returns, the child has released every view
+    of the block and closed it; it never unlinks the block, which belongs to the parent.
     """
     # YOUR CODE HERE
     raise NotImplementedError()
@@ -124,19 +134,17 @@ def sum_slice(name, start, stop, slot) -> None:
 def shm_total(values, n_procs=2, ctx=None) -> int:
     """Sum ``values`` (a non-empty list of ints that fit in 64 bits) in ``n_procs`` child processes.
 
-    * Create ONE block: ``SharedMemory(create=True, size=ITEM_SIZE * (len(values) + n_procs))``:
-      ``len(values)`` slots for the numbers, then one result slot per worker.
-    * Write the numbers into the first ``len(values)`` slots (``shm.buf.cast('q')``).
-    * Worker ``k`` (``k`` in ``range(n_procs)``) runs
-      ``ctx.Process(target=sum_slice, args=(shm.name, start, stop, len(values) + k))`` with
-      ``start = k * len(values) // n_procs`` and ``stop = (k + 1) * len(values) // n_procs``.
-      Pass the block's NAME; each child attaches by name.
-    * Start them all, join them all, add up the ``n_procs`` result slots and return the total.
-    * If a worker failed (its ``exitcode`` is not 0, e.g. its sum did not fit in 64 bits), raise
-      ``RuntimeError`` instead of returning a total.
-    * Whatever happens, the parent then calls ``shm.close()`` AND ``shm.unlink()`` (a ``finally``
-      block): ``close()`` only drops this process's mapping, ``unlink()`` frees the block itself.
-      After ``shm_total`` returns, ``SharedMemory(name=...)`` must raise ``FileNotFoundError``.
+    * The numbers and the workers' sums travel through SharedMemory that the parent creates
+      (``SharedMemory(create=True, ...)``), not through queues or pipes. Each of the ``n_procs``
+      children runs ``sum_slice`` on its own slice of ``values``; every value is in exactly one
+      slice, and a slice may be empty (more workers than values). A child is given the block's
+      name, never the block itself.
+    * All the children run at the same time (every one is started before any is joined), and every
+      one has been joined before ``shm_total`` returns or raises.
+    * Return the sum of ``values``. If a worker failed (its ``exitcode`` is not 0, e.g. its slice
+      sum did not fit in 64 bits), raise ``RuntimeError`` instead of returning a total.
+    * Whatever happens, the parent, which created the block, frees it once the workers are done:
+      after ``shm_total`` returns or raises, ``SharedMemory(name=...)`` raises ``FileNotFoundError``.
     """
     # YOUR CODE HERE
     raise NotImplementedError()

@@ -26,17 +26,14 @@ import threading
 def parallel_apply(func, items, processes=2, ctx=None) -> list:
     """Run ``func(x)`` for every ``x`` in ``items`` in a pool of ``processes`` workers.
 
-    * Create the pool with ``ctx.Pool(processes)``.
-    * Submit EVERY item first with ``pool.apply_async(func, (x,))`` (``args`` is a tuple) and keep
-      the AsyncResult objects; do not wait for any result while you are still submitting, so the
-      tasks really run at the same time.
-    * Then ``close()`` the pool and ``join()`` it (in that order).
-    * Return ``[r.get() for r in results]``: the results in input order.
-
-    If ``func`` raised for some item, ``get()`` re-raises that exception in the parent: let the
-    first one (in input order) propagate, with its own type and message. Do not use
-    ``with ctx.Pool(...)`` around the submission and read the results after the block: leaving
-    the block calls ``terminate()``.
+    * One pool, made with ``ctx.Pool(processes)``. Each item is submitted with its own
+      ``pool.apply_async`` call, whose ``args`` is the one-element tuple ``(x,)``.
+    * The tasks run at the same time, up to ``processes`` of them at once.
+    * Before ``parallel_apply`` returns or raises, the pool has been closed with ``close()`` and
+      then joined with ``join()``; it is never terminated while tasks are still pending.
+    * Return the results in input order.
+    * If ``func`` raised for some items, raise the exception of the first of them in input order,
+      with its own type and message, whatever order the failures happened in.
 
     >>> parallel_apply(abs, [-3, 1, -2])
     [3, 1, 2]
@@ -48,18 +45,15 @@ def parallel_apply(func, items, processes=2, ctx=None) -> list:
 def apply_with_callbacks(func, items, processes=2, ctx=None) -> tuple[dict, dict]:
     """Run ``func(x)`` for every item and gather the outcomes through callbacks.
 
-    Submit each item with ``pool.apply_async(func, (x,), callback=..., error_callback=...)``:
-
-    * ``callback`` receives the return value and stores ``results[x] = value``;
-    * ``error_callback`` receives the exception instance and stores ``errors[x] = exc``.
-
-    A callback is called with ONE argument (the value or the exception), so bind the item with
-    ``functools.partial`` (e.g. ``functools.partial(results.__setitem__, x)``). Callbacks run in
-    the parent process, in the pool's result-handler thread. Then ``close()`` and ``join()``
-    the pool: once ``join()`` returns, every callback has run. Callbacks run in completion order,
-    not input order, and a ``lambda`` reads the loop variable when it runs, not when it was made:
-    bind each item with ``functools.partial``. Return ``(results, errors)``;
-    every item appears in exactly one of the two dicts. Items are hashable.
+    * One pool, made with ``ctx.Pool(processes)``. Each item is submitted with its own
+      ``pool.apply_async`` call, ``args`` ``(x,)``, which has both a ``callback`` and an
+      ``error_callback``: the outcomes are gathered by those callbacks.
+    * Return ``(results, errors)``: ``results`` maps every item whose task returned to the value
+      ``func(x)`` returned, and ``errors`` maps every item whose task raised to the exception
+      instance it raised. Every item appears in exactly one of the two dicts, matched with its own
+      outcome whatever order the tasks finish in. Items are hashable.
+    * Before the dicts are returned, the pool has been closed with ``close()`` and then joined
+      with ``join()``, and every callback has run.
 
     >>> apply_with_callbacks(int, ["1", "x"])
     ({'1': 1}, {'x': ValueError("invalid literal for int() with base 10: 'x'")})
@@ -71,18 +65,17 @@ def apply_with_callbacks(func, items, processes=2, ctx=None) -> tuple[dict, dict
 def map_with_deadline(func, items, timeout, processes=2, ctx=None) -> list:
     """Return ``[func(x) for x in items]`` computed by a pool, or give up after ``timeout`` seconds.
 
-    Use ``pool.map_async(func, items)`` and wait with ``.get(timeout)``.
+    The pool is made with ``ctx.Pool(processes)``. ``timeout`` is for the whole map, not for each
+    result. On every way out the pool is shut down and joined: no worker process may be left
+    running when the function returns or raises.
 
-    * In time: ``close()`` and ``join()`` the pool, then return the list of results.
-    * Too slow: ``get`` raises ``multiprocessing.TimeoutError`` (which is NOT the built-in
-      ``TimeoutError``). Then ``terminate()`` the pool, so the workers stop working on the slow
-      tasks, ``join()`` it, and re-raise that ``multiprocessing.TimeoutError``.
-
-    * A task raised: ``get`` re-raises that exception; shut the pool down (``close()`` or
-      ``terminate()``, then ``join()``: a ``try``/``finally``) and let it propagate.
-
-    ``timeout`` is for the whole map, not for each result. No worker process may be left running
-    when the function returns or raises.
+    * In time: return the results in input order; the pool has been closed with ``close()``
+      and then joined with ``join()``.
+    * Too slow: soon after ``timeout`` seconds, raise ``multiprocessing.TimeoutError`` (which is NOT
+      the built-in ``TimeoutError``), after ``terminate()`` and then ``join()`` on the pool, so that
+      the workers stop working on the slow tasks.
+    * A task raised: that exception propagates, after the pool has been closed or terminated, and
+      joined.
     """
     # YOUR CODE HERE
     raise NotImplementedError()
@@ -91,13 +84,15 @@ def map_with_deadline(func, items, timeout, processes=2, ctx=None) -> list:
 def imap_in_order(func, items, on_result, processes=2, ctx=None) -> list:
     """Compute ``func(x)`` for every item with ``pool.imap`` and report each result early.
 
-    Iterate over ``pool.imap(func, items)`` (default chunksize) and, for the i-th result ``r``,
-    call ``on_result(i, r)`` right away, before waiting for the next result: result 0 must be
-    reported while the later tasks may still be running. Results arrive in input order
-    (``imap``, not ``imap_unordered``). Then ``close()`` and ``join()`` the pool and return the
-    list of all results in input order. If a task raised, the iteration re-raises its exception
-    when it reaches that item: close and join the pool anyway (``try``/``finally``) and let it
-    propagate.
+    * The pool is made with ``ctx.Pool(processes)``.
+    * ``on_result(i, r)`` is called for the i-th result ``r``, in input order, as soon as that result
+      is ready: result 0 must be reported while the later tasks may still be running, not once all
+      of them have finished.
+    * Return the list of all results in input order; the pool has been closed with
+      ``close()`` and then joined with ``join()``.
+    * If a task raised, ``on_result`` has been called for the items before it only, and its
+      exception propagates; the pool is closed (or terminated) and joined all the same, and no
+      worker process is left running.
     """
     # YOUR CODE HERE
     raise NotImplementedError()
