@@ -19,8 +19,10 @@ import os
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing import managers
+
+from grader.probes.shared_state_probes import ManagerFactory
 
 
 #: how long the first read of a contested key waits for a partner or for proof that it excludes one
@@ -156,25 +158,16 @@ ContendedManager.register("RLock", WatchedRLock, managers.AcquirerProxy)
 
 
 @dataclass
-class ContendedManagerFactory:
+class ContendedManagerFactory(ManagerFactory):
     """Stands in for ``ctx.Manager``: starts a ContendedManager (``contested`` keys) and counts the calls."""
 
-    ctx: object
     contested: tuple | None = None
-    made: list = field(default_factory=list)
 
     def __call__(self):
         manager = ContendedManager(ctx=self.ctx)
         manager.start(configure_contest, (self.contested,))
         self.made.append(manager)
         return manager
-
-    def shutdown_all(self) -> None:
-        for manager in self.made:
-            try:
-                manager.shutdown()
-            except Exception:  # noqa: BLE001 - already shut down, or never fully started
-                pass
 
 
 class GatedBatch(list):

@@ -241,26 +241,11 @@ class TestPingPong:
             "must recv() each 'ping' first and only then send its 'pong'"
         )
 
-    def test_the_child_is_joined_before_returning(self, ipc, monkeypatch):
-        # Spies on the parent's start()/join(): every child must be joined, and be finished after
-        # its join, before ping_pong returns (whether the child happens to have exited is luck).
+    def test_the_child_is_joined_before_returning(self, ipc, joins):
+        # Every child must be joined, and be finished after its join, before ping_pong returns
+        # (whether the child happens to have exited is luck).
         ctx = multiprocessing.get_context(ONE_METHOD)
-        owner, started, finished = os.getpid(), [], set()
-        real_start, real_join = multiprocessing.process.BaseProcess.start, multiprocessing.process.BaseProcess.join
-
-        def start(self):
-            if os.getpid() == owner:
-                started.append(self)
-            return real_start(self)
-
-        def join(self, timeout=None):
-            result = real_join(self, timeout)
-            if os.getpid() == owner and self.exitcode is not None:
-                finished.add(id(self))
-            return result
-
-        monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", start)
-        monkeypatch.setattr(multiprocessing.process.BaseProcess, "join", join)
+        started, finished = joins
         transcript = call_with_timeout(ipc.ping_pong, 3, ctx=ctx, timeout=CALL_LIMIT)
         assert transcript == ["ping", "pong"] * 3, f"expected ['ping', 'pong'] * 3, got {transcript!r}"
         assert started, "ping_pong should start a child process with ctx.Process(target=pong, ...)"

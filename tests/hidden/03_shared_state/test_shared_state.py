@@ -292,7 +292,7 @@ def _tally_problem(result, expected) -> str:
 @pytest.fixture
 def contended_manager(ctx, monkeypatch):
     """Replace ``ctx.Manager`` by a ContendedManager factory (contested key: "w") for this test."""
-    factory = ContendedManagerFactory(ctx, ("w",))
+    factory = ContendedManagerFactory(ctx, contested=("w",))
     monkeypatch.setattr(ctx, "Manager", factory)
     yield factory
     factory.shutdown_all()
