@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, Validat
 from pydantic_core import core_schema
 
 from grader.errors import CourseError
+from grader.yaml_load import safe_load
 
 FORMAT_VERSION = 1
 _NAME = r"^[a-z][a-z0-9_]*$"
@@ -308,7 +309,7 @@ def load(path: str | Path = "course.yml") -> Course:
     except (OSError, UnicodeDecodeError) as exc:
         raise CourseError(f"{path}: cannot read: {exc}") from None
     try:
-        data = yaml.safe_load(text)
+        data = safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""

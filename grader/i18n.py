@@ -125,9 +125,9 @@ def load_messages(path: Path) -> MessageCatalogue:
     A broken file raises ``ValueError`` (or ``yaml.YAMLError``): the course lint reports it."""
     if not path.is_file():
         return MessageCatalogue()
-    import yaml
+    from grader.yaml_load import safe_load
 
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = safe_load(path.read_text(encoding="utf-8"))
     if data is None:
         return MessageCatalogue()
     if not isinstance(data, dict):

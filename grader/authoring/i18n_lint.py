@@ -31,6 +31,7 @@ import yaml
 
 from grader import i18n
 from grader.course import Course, Topic
+from grader.yaml_load import safe_load
 
 LESSON = "README.zh-CN.md"
 TRANSLATIONS = "i18n.zh-CN.yml"
@@ -110,7 +111,7 @@ def load_glossary(root: Path) -> list[tuple[str, str]]:
     path = root / GLOSSARY
     if not path.is_file():
         return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = safe_load(path.read_text(encoding="utf-8")) or {}
     return [(str(e["en"]), str(e["zh-CN"])) for e in data.get("terms", [])]
 
 
@@ -140,7 +141,7 @@ def _prose(text: str) -> str:
 
 
 def load_yaml(path: Path) -> Any:
-    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+    return safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
 def docstrings(source: str) -> dict[str, ast.Constant]:

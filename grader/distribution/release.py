@@ -21,6 +21,7 @@ from grader.distribution.readme import student_readme
 from grader.distribution.workflow import classroom_workflow
 from grader.errors import GraderError
 from grader.student.repository import MARKER, MARKER_TEXT
+from grader.yaml_load import safe_load
 
 STUDENT_PYPROJECT = f"""[build-system]
 requires = ["hatchling>=1.18"]
@@ -53,7 +54,7 @@ GITIGNORE = "__pycache__/\n*.py[cod]\n.venv/\n*.egg-info/\n.pytest_cache/\n.grad
 
 def student_course(course: Course) -> str:
     """course.yml for students: the same topics, exercises, points and hints, no hidden-test paths."""
-    data = yaml.safe_load(course.course_file.read_text(encoding="utf-8"))
+    data = safe_load(course.course_file.read_text(encoding="utf-8"))
     for topic in data["topics"]:
         topic.pop("hidden", None)
     header = "# The course, as the grader's `check`, `hint` and `status` commands read it.\n"
