@@ -258,3 +258,85 @@ def test_a_record_event_may_be_named_by_its_text():
     """The reporter is reachable from the test process (the red-team case forge_private_channel
     calls it with plain strings): the protocol must not make that look harder than it is."""
     assert encode("n", "result", id="x") == encode("n", Event.RESULT, id="x")
+
+
+# -- the visible suite: collected and run by one process -------------------------------------------
+
+
+class _ScriptedSandbox:
+    """Each run sends the next script's records (``(event, fields)`` pairs) and ends with its
+    Outcome; the argv of every run is kept."""
+
+    tier = "fake"
+
+    def __init__(self, *scripts):
+        self.scripts = list(scripts)
+        self.argvs = []
+
+    def channel(self, nonce):
+        class Channel:
+            args: list = []
+            on_forensics = None
+
+            def close(self):
+                pass
+
+        Channel.nonce = nonce
+        return Channel()
+
+    def run(self, argv, *, cwd, env, channel, on_record, deadline, readable=()):
+        from grader.sandbox.base import Outcome
+
+        self.argvs.append(list(argv))
+        records, returncode = self.scripts.pop(0)
+        for event, fields in records:
+            on_record(encode(channel.nonce, event, **fields))
+        return Outcome(returncode, False, "", False, False)
+
+
+def _runner(sandbox):
+    from grader.grading.runner import Timing, TopicRunner
+
+    return TopicRunner(sandbox, timing=Timing(grace=0.1, idle_limit=1.0))
+
+
+def test_the_visible_run_collects_and_runs_in_one_process_then_resumes_after_a_crash(tmp_path):
+    ids = ["test_v.py::test_a", "test_v.py::test_b", "test_v.py::test_c"]
+    sandbox = _ScriptedSandbox(
+        ([(Event.COLLECTED, {"ids": ids}), (Event.START, {"id": ids[0]}),
+          (Event.RESULT, {"id": ids[0], "outcome": "passed"}), (Event.START, {"id": ids[1]})], -9),
+        ([(Event.COLLECTED, {"ids": ids[2:]}), (Event.START, {"id": ids[2]}),
+          (Event.RESULT, {"id": ids[2], "outcome": "failed", "message": "assert 1 == 2"}),
+          (Event.END, {"rc": 1})], 1),
+    )
+    test_file = tmp_path / "test_v.py"
+    collected, report, error = _runner(sandbox).run_file(test_file, tmp_path, timeout=5)
+    assert (collected, error) == (ids, "")
+    assert [report.outcomes[i].outcome for i in ids] == ["passed", "error", "failed"]
+    assert "killed by signal 9" in report.outcomes[ids[1]].message
+    assert report.runs == 2
+    assert sandbox.argvs[0][-1] == str(test_file), "the first run names the file: it collects"
+    assert sandbox.argvs[1][-1:] == [f"{test_file}::test_c"], "the resumed run names what is left"
+    assert not report.flags
+
+
+def test_the_visible_run_reports_a_collection_error_as_one_message(tmp_path):
+    sandbox = _ScriptedSandbox(([(Event.COLLECT_ERROR, {"id": "test_v.py", "message": "ImportError: no races"}),
+                                 (Event.END, {"rc": 2})], 2))
+    collected, report, error = _runner(sandbox).run_file(tmp_path / "test_v.py", tmp_path, timeout=5)
+    assert collected == [] and not report.outcomes
+    assert error == "collecting test_v.py failed: ImportError: no races"
+
+
+def test_the_visible_run_still_refuses_results_for_tests_it_did_not_collect(tmp_path):
+    sandbox = _ScriptedSandbox(([(Event.RESULT, {"id": "test_v.py::forged", "outcome": "passed"}),
+                                 (Event.COLLECTED, {"ids": ["test_v.py::test_a"]}),
+                                 (Event.RESULT, {"id": "test_v.py::test_b", "outcome": "passed"}),
+                                 (Event.START, {"id": "test_v.py::test_a"}),
+                                 (Event.RESULT, {"id": "test_v.py::test_a", "outcome": "passed"}),
+                                 (Event.END, {"rc": 0})], 0))
+    collected, report, _ = _runner(sandbox).run_file(tmp_path / "test_v.py", tmp_path, timeout=5)
+    assert collected == ["test_v.py::test_a"] and report.outcomes["test_v.py::test_a"].outcome == "passed"
+    unexpected = [f.message for f in report.flags if f.code == FlagCode.UNEXPECTED_TEST]
+    assert len(unexpected) == 2 and "forged" in unexpected[0] and "test_b" in unexpected[1]
+

@@ -41,6 +41,9 @@ class RecordStream:
     nonce: str
     expected: set[str]
     student_dir: str = ""
+    adopt_collected: bool = False
+    """The run's own collection is the manifest (the visible suite: nothing to protect from the
+    student in their own check): ``expected`` becomes the collected ids when they arrive."""
     buffer: bytes = b""
     collected: list[str] | None = None
     collect_errors: list[str] = field(default_factory=list)
@@ -113,6 +116,8 @@ class RecordStream:
             self._problem(FlagCode.TAMPERING, f"{test_id}: {what}; results from then on count as failed")
         elif event == Event.COLLECTED:
             self.collected = [str(i) for i in record.get("ids") or []]
+            if self.adopt_collected:
+                self.expected, self.adopt_collected = set(self.collected), False
         elif event == Event.COLLECT_ERROR:
             self.collect_errors.append(str(record.get("message") or "collection failed"))
             self.collect_error_ids.append(str(record.get("id") or ""))

@@ -65,10 +65,9 @@ class TopicRunner:
         self.python = python
         self.timing = timing or Timing.from_settings()
 
-    def collect(self, test_file: Path, run_dir: Path, student: Path | None = None) -> tuple[list[str], str]:
-        """The test ids the file defines: for a manifest, collected with no student code present
-        (``student`` None); visible tests that import the module at the top need ``student``."""
-        work = student or run_dir / "collect"
+    def collect(self, test_file: Path, run_dir: Path) -> tuple[list[str], str]:
+        """The test ids the file defines, collected with no student code present (a manifest)."""
+        work = run_dir / "collect"
         work.mkdir(parents=True, exist_ok=True)
         run, outcome = self._run_once(test_file, [str(test_file)], set(), work, settings.COLLECT_TIMEOUT,
                                       collect_only=True)
@@ -101,18 +100,36 @@ class TopicRunner:
                 result[path] = (ids, "")
         return result
 
+    def run_file(self, test_file: Path, workdir: Path, timeout: float,
+                 env: dict[str, str] | None = None) -> tuple[list[str], RunReport, str]:
+        """Collect and run every test of ``test_file`` in one process, then resume like ``run``:
+        the ids, their outcomes, and why collecting failed (or ``""``). For the visible suite,
+        whose tests may import the student's module at the top as plain pytest allows; the hidden
+        suite's ids come from a manifest taken with no student code present."""
+        first = self._run_once(test_file, [str(test_file)], set(), workdir, timeout, env=env, adopt=True)
+        collected, outcome = first[0].collected, first[1]
+        if collected is None or first[0].collect_errors:
+            why = "; ".join(first[0].collect_errors) or _tail(outcome.output) or "no ids reported"
+            return [], RunReport(), f"collecting {test_file.name} failed: {why}"
+        return collected, self.run(test_file, collected, workdir, timeout, env, first=first), ""
+
     def run(self, test_file: Path, ids: list[str], workdir: Path, timeout: float,
-            env: dict[str, str] | None = None, exitfirst: bool = False) -> RunReport:
+            env: dict[str, str] | None = None, exitfirst: bool = False,
+            first: tuple[RecordStream, Outcome] | None = None) -> RunReport:
         """Outcomes for ``ids``; with ``exitfirst`` (validation of a mutant) the run stops at the
-        first failing test and the tests after it are simply not reported."""
+        first failing test and the tests after it are simply not reported. ``first`` is a run
+        already made of these ids (``run_file``'s collecting run), to resume from."""
         report = RunReport()
         pending = list(ids)
         expected = set(ids)
         while pending:
             report.runs += 1
-            args = [f"{test_file}::{i.split('::', 1)[1]}" if "::" in i else str(test_file) for i in pending]
-            run, outcome = self._run_once(test_file, args, expected, workdir, timeout, env=env,
-                                          extra=["--exitfirst"] if exitfirst else [])
+            if first is not None:
+                (run, outcome), first = first, None
+            else:
+                args = [f"{test_file}::{i.split('::', 1)[1]}" if "::" in i else str(test_file) for i in pending]
+                run, outcome = self._run_once(test_file, args, expected, workdir, timeout, env=env,
+                                              extra=["--exitfirst"] if exitfirst else [])
             report.last_output = outcome.output
             report.flags += [Flag(code, message) for code, message in run.problems]
             progress = _take(report, pending, run, outcome, timeout)
@@ -128,9 +145,9 @@ class TopicRunner:
     def _run_once(self, test_file: Path, args: list[str], expected: set[str], workdir: Path,
                   timeout: float, collect_only: bool = False,
                   env: dict[str, str] | None = None, extra: list[str] | None = None,
-                  rootdir: Path | None = None) -> tuple[RecordStream, Outcome]:
+                  rootdir: Path | None = None, adopt: bool = False) -> tuple[RecordStream, Outcome]:
         nonce = secrets.token_hex(16)
-        run = RecordStream(nonce=nonce, expected=expected, student_dir=str(workdir))
+        run = RecordStream(nonce=nonce, expected=expected, student_dir=str(workdir), adopt_collected=adopt)
         # A short private TMPDIR (and HOME): forkserver and Manager put Unix sockets under it, and
         # a socket path longer than 107 bytes (104 on macOS) fails with "AF_UNIX path too long".
         home = Path(tempfile.mkdtemp(prefix="gr", dir=_SHORT_TMP))

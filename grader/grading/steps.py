@@ -106,16 +106,6 @@ def compile_module(run: TopicRun) -> TopicResult | None:
     return run.ungradable(syntax, kind=ErrorKind.SYNTAX_ERROR) if syntax else None
 
 
-def collect_visible(run: TopicRun) -> TopicResult | None:
-    """Visible tests may import the student's module at the top (plain pytest works that way),
-    so they are listed next to it: this is the student's own check."""
-    ids, error = run.runner.collect(run.job.test_file, run.job.work, student=run.job.files)
-    if error:
-        return run.ungradable(error)
-    run.ids = ids
-    return None
-
-
 def scan(run: TopicRun) -> TopicResult | None:
     allowed = taught(run.course.solution(run.topic))
     run.flags += [Flag(FlagCode.SUSPICIOUS_CODE, line) for line in scan_files(run.job.files, run.copied, allowed)]
@@ -134,21 +124,31 @@ def run_tests(run: TopicRun) -> TopicResult | None:
     return None
 
 
+def run_visible(run: TopicRun) -> TopicResult | None:
+    """Visible tests may import the student's module at the top (plain pytest works that way), so
+    they are listed next to it, by the same process that runs them: this is the student's own check."""
+    job = run.job
+    env = job.perturbation.env() if job.perturbation else None
+    run.ids, run.report, error = run.runner.run_file(job.test_file, job.files, run.course.timeout(run.topic), env)
+    return run.ungradable(error) if error else None
+
+
 def score(run: TopicRun) -> TopicResult:
     assert run.report is not None
     return score_topic(run.course, run.topic, run.ids, run.report.outcomes, run.flags + run.report.flags)
 
 
 HIDDEN_STEPS: tuple[Step, ...] = (manifest, take, compile_module, scan, run_tests, score)
-VISIBLE_STEPS: tuple[Step, ...] = (take, compile_module, collect_visible, scan, run_tests, score)
+VISIBLE_STEPS: tuple[Step, ...] = (take, compile_module, scan, run_visible, score)
 STEPS = {Suite.HIDDEN: HIDDEN_STEPS, Suite.VISIBLE: VISIBLE_STEPS}
 
 # Ordering rules: the hidden manifest is taken before any student file is copied; nothing of the
-# student's runs before it compiled; the scan sees the copied files; scoring ends every list.
+# student's runs before it compiled; the scan sees the copied files; running the tests, then
+# scoring, ends every list.
 assert HIDDEN_STEPS.index(manifest) < HIDDEN_STEPS.index(take)
 for _steps in STEPS.values():
-    assert _steps.index(take) < _steps.index(compile_module) < _steps.index(scan) < _steps.index(run_tests)
-    assert _steps[-1] is score
+    assert _steps.index(take) < _steps.index(compile_module) < _steps.index(scan) < len(_steps) - 2
+    assert _steps[-2] in (run_tests, run_visible) and _steps[-1] is score
 
 
 def run_steps(run: TopicRun) -> TopicResult:
