@@ -340,3 +340,11 @@ def test_the_visible_run_still_refuses_results_for_tests_it_did_not_collect(tmp_
     unexpected = [f.message for f in report.flags if f.code == FlagCode.UNEXPECTED_TEST]
     assert len(unexpected) == 2 and "forged" in unexpected[0] and "test_b" in unexpected[1]
 
+
+def test_a_students_check_takes_the_portable_tier_unless_one_is_named(monkeypatch):
+    from grader.sandbox.choose import make_sandbox
+
+    monkeypatch.delenv("GRADER_SANDBOX", raising=False)
+    assert make_sandbox(practice=True).tier == "portable"
+    monkeypatch.setenv("GRADER_SANDBOX", "basic")
+    assert make_sandbox(practice=True).tier == "basic"

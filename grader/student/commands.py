@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import shutil
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +30,8 @@ def check(args: argparse.Namespace) -> int:
     topics = [args.topic] if args.topic else None
     selected = course.select(topics)
     folder = args.path or course.exercises_dir
+    # The report's renderer (rich) is imported while the tests run, not after them.
+    threading.Thread(target=importlib.import_module, args=("grader.report.check_summary",), daemon=True).start()
     with topic_progress(len(selected)) as on_start:  # "checking 01_processes (1/15)..." at once
         grader = ProgressGrader(course, on_start, jobs=args.jobs)
         result = grader.grade(folder, topics, Suite.VISIBLE)
@@ -42,6 +46,7 @@ def check(args: argparse.Namespace) -> int:
 def watch(args: argparse.Namespace) -> int:
     from grader.grading.grader import Grader
     from grader.grading.steps import Suite
+    from grader.sandbox.choose import make_sandbox
     from grader.student import progress
     from grader.student.watch import watch as watch_paths
 
@@ -51,7 +56,7 @@ def watch(args: argparse.Namespace) -> int:
     paths = [folder / t.folder for t in course.select(topics) if (folder / t.folder).is_dir()]
     if not paths:
         raise GraderError(f"nothing to watch: no topic folders under {folder}")
-    grader = Grader(course, jobs=args.jobs)
+    grader = Grader(course, make_sandbox(practice=True), jobs=args.jobs)
     color = settings.color_wanted(sys.stdout.isatty())
 
     def run() -> str:

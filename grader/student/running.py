@@ -18,6 +18,7 @@ from grader.grading.grader import Grader
 from grader.grading.steps import TopicJob
 from grader.i18n import tr
 from grader.result import TopicResult
+from grader.sandbox.choose import make_sandbox
 
 ERASE = "\r\033[K"
 
@@ -26,7 +27,7 @@ class ProgressGrader(Grader):
     """A ``Grader`` that calls ``on_start(topic_id)`` as each topic starts."""
 
     def __init__(self, course: Course, on_start: Callable[[str], None], jobs: int | None = None) -> None:
-        super().__init__(course, jobs=jobs)
+        super().__init__(course, make_sandbox(practice=True), jobs=jobs)
         self.on_start = on_start
 
     def grade_topic(self, job: TopicJob) -> TopicResult:
