@@ -198,7 +198,9 @@ def _author_commands(sub: _Commands) -> None:
                           help="vary switch interval, CPU affinity and start method per run, and classify every "
                                "test as stable-pass, stable-fail or flaky")
     validate.add_argument("--seed", type=int, default=0, help="first perturbation seed (run i uses seed + i)")
-    validate.add_argument("--only", metavar="NAME", help="only the candidate NAME: solution, stub or a mutant's name")
+    validate.add_argument("--only", metavar="NAME",
+                          help="only the candidates NAME names: solution, stub or a mutant's name, or a shell "
+                               "pattern such as 'pool_setup_*'")
     validate.add_argument("--record-durations", action="store_true",
                           help="write each topic's solution grading time to the course's durations file "
                                "(tests/hidden/durations.json), which makes grading start the longest topics first")

@@ -348,3 +348,19 @@ def test_a_students_check_takes_the_portable_tier_unless_one_is_named(monkeypatc
     assert make_sandbox(practice=True).tier == "portable"
     monkeypatch.setenv("GRADER_SANDBOX", "basic")
     assert make_sandbox(practice=True).tier == "basic"
+
+
+def test_validate_only_takes_a_name_or_a_shell_pattern():
+    from grader.authoring.validate import chosen
+    from grader.errors import GraderError
+
+    course = load_course(MINI / "course.yml")
+    topics = course.select(None)
+    everything = [c.name for c in chosen(course, topics, None)]
+    assert {"solution", "stub"} <= set(everything)
+    assert [c.name for c in chosen(course, topics, "stub")] == ["stub"] * len(topics)
+    mutant = next(n for n in everything if n not in ("solution", "stub"))
+    by_pattern = {c.name for c in chosen(course, topics, mutant[:3] + "*")}
+    assert mutant in by_pattern and not by_pattern & {"solution", "stub"}
+    with pytest.raises(GraderError, match=r"--only nothing\*: no solution, stub or mutant"):
+        chosen(course, topics, "nothing*")

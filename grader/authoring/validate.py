@@ -10,6 +10,7 @@ Every (candidate, run) pair is graded as its own job, so the whole matrix runs i
 from __future__ import annotations
 
 import ast
+import fnmatch
 import re
 import tempfile
 import threading
@@ -175,6 +176,14 @@ def module_text(course: Course, candidate: Candidate) -> str:
     return f"{strip_markers(solution.read_text(encoding='utf-8'))}\n\n# --- mutant: {candidate.name} ---\n{overlay}"
 
 
+def chosen(course: Course, topics: list[Topic], only: str | None) -> list[Candidate]:
+    """The candidates ``only`` names (a name or a shell pattern; None: all of them)."""
+    found = [c for c in candidates(course, topics) if only is None or fnmatch.fnmatchcase(c.name, only)]
+    if only is not None and not found:
+        raise GraderError(f"--only {only}: no solution, stub or mutant of that name in the chosen topics")
+    return found
+
+
 def validate(course: Course, grader: Grader, topics: list[Topic], repeat: int, *, perturb: bool = False,
              seed: int = 0, only: str | None = None, record_durations: bool = False,
              on_progress: Callable[[int, int], None] = lambda _done, _total: None) -> tuple[list[Verdict], list[str]]:
@@ -186,10 +195,7 @@ def validate(course: Course, grader: Grader, topics: list[Topic], repeat: int, *
     grading times go to the course's durations file, so later gradings start the longest topics first.
     """
     problems = lint(course)
-    chosen = [c for c in candidates(course, topics) if only is None or c.name == only]
-    if only is not None and not chosen:
-        raise GraderError(f"--only {only}: no solution, stub or mutant of that name in the chosen topics")
-    verdicts = [Verdict(c) for c in chosen]
+    verdicts = [Verdict(c) for c in chosen(course, topics, only)]
     schedule = [Perturbation.from_seed(seed + i) if perturb else None for i in range(repeat)]
     plan = [(v, i) for i in range(repeat) for v in verdicts]
     seconds: dict[str, float] = {}
