@@ -200,7 +200,7 @@ def _author_commands(sub: _Commands) -> None:
     validate.add_argument("--seed", type=int, default=0, help="first perturbation seed (run i uses seed + i)")
     validate.add_argument("--only", metavar="NAME",
                           help="only the candidates NAME names: solution, stub or a mutant's name, or a shell "
-                               "pattern such as 'pool_setup_*'")
+                               "pattern such as 'pool_setup_*'; several, comma-separated")
     validate.add_argument("--record-durations", action="store_true",
                           help="write each topic's solution grading time to the course's durations file "
                                "(tests/hidden/durations.json), which makes grading start the longest topics first")

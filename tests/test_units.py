@@ -362,5 +362,6 @@ def test_validate_only_takes_a_name_or_a_shell_pattern():
     mutant = next(n for n in everything if n not in ("solution", "stub"))
     by_pattern = {c.name for c in chosen(course, topics, mutant[:3] + "*")}
     assert mutant in by_pattern and not by_pattern & {"solution", "stub"}
+    assert {c.name for c in chosen(course, topics, f"stub, {mutant}")} == {"stub", mutant}
     with pytest.raises(GraderError, match=r"--only nothing\*: no solution, stub or mutant"):
         chosen(course, topics, "nothing*")

@@ -177,8 +177,10 @@ def module_text(course: Course, candidate: Candidate) -> str:
 
 
 def chosen(course: Course, topics: list[Topic], only: str | None) -> list[Candidate]:
-    """The candidates ``only`` names (a name or a shell pattern; None: all of them)."""
-    found = [c for c in candidates(course, topics) if only is None or fnmatch.fnmatchcase(c.name, only)]
+    """The candidates ``only`` names (names or shell patterns, comma-separated; None: all of them)."""
+    patterns = [p.strip() for p in (only or "").split(",") if p.strip()]
+    found = [c for c in candidates(course, topics)
+             if only is None or any(fnmatch.fnmatchcase(c.name, p) for p in patterns)]
     if only is not None and not found:
         raise GraderError(f"--only {only}: no solution, stub or mutant of that name in the chosen topics")
     return found
