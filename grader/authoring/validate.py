@@ -225,7 +225,7 @@ def validate(course: Course, grader: Grader, topics: list[Topic], repeat: int, *
     for (verdict, i), result in zip(plan, results, strict=True):
         verdict.runs.append(result)
         verdict.perturbations.append(schedule[i])
-    if record_durations and only is None:
+    if record_durations:  # the solutions' times (``--only solution`` records just those)
         durations.record(course.durations_file, seconds)
     return verdicts, problems + _flaky(verdicts)
 
