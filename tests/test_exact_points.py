@@ -95,7 +95,9 @@ def test_partial_marks_add_up_exactly_to_the_exercises_passed(count):
             elif exercise.name not in failing:
                 exact += COURSE.points(exercise)
     assert total == result.score  # the reporter records the grader's own total, to the last bit
-    assert abs(Fraction(total) - exact) < Fraction(1, 10**5)
+    # A partly passed exercise loses its first test's share, which differs from points/count by less
+    # than one step of the 1/2**20 grid: the error grows with the partial exercises, never faster.
+    assert abs(Fraction(total) - exact) < Fraction(len(partial), 2**20)
     for runner in runners.values():
         if runner["status"] == "pass":
             assert sum(t["score"] for t in runner["tests"]) == runner["max_score"]
