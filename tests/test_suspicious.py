@@ -19,7 +19,10 @@ def scan(source: str) -> list[str]:
     return scan_source(textwrap.dedent(source), "mod.py")
 
 
-TEACHES_A_RULE = {"14b_debugging": {"uses the interpreter's crash/hang reporting (faulthandler)"}}
+TEACHES_A_RULE = {
+    "12_generators_greenlet": {"walks stack frames (.gi_frame)", "reads another frame's locals (.f_locals)"},
+    "14b_debugging": {"uses the interpreter's crash/hang reporting (faulthandler)"},
+}
 """Topics whose subject is something the scan otherwise flags: there, and only there, it is not flagged."""
 
 

@@ -18,17 +18,17 @@ import time
 class FetchThread(threading.Thread):
     """A thread that calls ``fetch(url)`` and keeps the outcome on the thread object.
 
-    * ``__init__(self, fetch, url)``: call ``super().__init__()`` first (a Thread subclass that
-      skips it cannot be started), then store ``fetch`` and ``url`` as ``self.fetch`` and
-      ``self.url``, and set ``self.result = None`` and ``self.error = None``.
-    * ``run(self)``: ``start()`` calls it in the new thread. Call ``self.fetch(self.url)`` and
-      store what it returns in ``self.result``. If it raises an ``Exception``, store the
-      exception object in ``self.error`` instead and leave ``self.result`` as None. An exception
-      that escapes ``run()`` is only printed (by ``threading.excepthook``): the thread that
-      started this one never sees it.
+    * ``FetchThread(fetch, url)`` is a ``threading.Thread`` that is not running yet and can be
+      started with ``start()``. It has the attributes ``fetch``, ``url``, ``result`` and
+      ``error``; ``result`` and ``error`` are None until the fetch has ended.
+    * Once started, it calls ``fetch(url)`` once, in the new thread (the FetchThread itself, not
+      the thread that called ``start()``), and ``start()`` returns while the fetch still runs.
+    * When ``fetch`` returns, ``result`` is what it returned. When it raises an ``Exception``,
+      ``error`` is that exception object and ``result`` stays None, and the exception does not
+      escape the thread (``threading.excepthook`` would only print it: the thread that started
+      this one would never see it).
 
-    Never call ``run()`` yourself and do not override ``start()``: ``start()`` creates the new
-    thread and calls ``run()`` there. After ``join()``, read ``result`` or ``error``.
+    After ``join()``, read ``result`` or ``error``.
     """
 
     def __init__(self, fetch, url):
@@ -47,10 +47,9 @@ def join_all(threads, timeout: float) -> list[str]:
     in the order of ``threads``; an empty list when every thread has finished.
 
     The timeout is one overall deadline, not a timeout per thread: with 5 threads that never
-    finish and ``timeout=0.3``, ``join_all`` returns after about 0.3 s, not 1.5 s. Compute the
-    deadline once (``time.monotonic() + timeout``) and give each ``join()`` only the time that is
-    left (never less than 0). ``join(t)`` returns None whether or not the thread finished: ask
-    ``is_alive()`` afterwards. Threads that finish in time must be waited for, not skipped.
+    finish and ``timeout=0.3``, ``join_all`` returns after about 0.3 s, not 1.5 s. Every wait
+    ends by that deadline (no wait without a limit), and a thread that finishes before it is
+    waited for, whichever thread it is and however late within the deadline it finishes.
     """
     # YOUR CODE HERE
     raise NotImplementedError()
@@ -59,17 +58,14 @@ def join_all(threads, timeout: float) -> list[str]:
 def call_in_thread(fn, *args):
     """Run ``fn(*args)`` in a new thread, wait for it, and hand its outcome to the caller.
 
-    * Wait until ``fn`` has finished, however long it runs, then return what ``fn`` returned.
-    * If ``fn`` raised, re-raise THAT exception object in the calling thread (``raise exc``),
-      so ``try/except`` around ``call_in_thread`` works as if ``fn`` had been called directly.
-      That includes ``BaseException``s such as the ``SystemExit`` of ``sys.exit()``. Catch the
-      exception inside the new thread: if it escapes the thread, it is only printed.
+    * ``fn`` runs in a new thread, never in the calling one. ``call_in_thread`` waits until ``fn``
+      has finished, however long it runs, then returns what ``fn`` returned.
+    * If ``fn`` raised, ``call_in_thread`` raises THAT exception object in the calling thread, so
+      ``try/except`` around ``call_in_thread`` works as if ``fn`` had been called directly. That
+      includes ``BaseException``s such as the ``SystemExit`` of ``sys.exit()``. Nothing escapes
+      the new thread (``threading.excepthook`` would only print it).
     * Several threads may call ``call_in_thread`` at the same time: each call returns its own
-      ``fn``'s outcome, so keep it in a place of the call's own, not in a global.
-
-    ``threading.Thread`` has no return value and does not pass exceptions on: the thread must
-    put the result or the exception somewhere the caller can read after ``join()`` (a dict, a
-    list, attributes of a Thread subclass...).
+      ``fn``'s outcome, never another call's.
     """
     # YOUR CODE HERE
     raise NotImplementedError()
@@ -81,17 +77,18 @@ class Debouncer:
     Typical use: a search box calls ``trigger(text)`` on every keystroke, and the search runs
     only when the user has paused for ``delay`` seconds.
 
-    * ``__init__(self, fn, delay)``: store them; no timer is pending yet. Create a
-      ``threading.Lock`` too (see below).
-    * ``trigger(self, *args)``: cancel the pending ``threading.Timer`` (if any) and start a new
-      ``threading.Timer(delay, fn, args=args)``. So ``fn`` runs once, in the timer's thread,
-      ``delay`` seconds after the last trigger, with the arguments of the last trigger.
-      ``trigger()`` returns at once: it never sleeps and never calls ``fn`` itself.
-    * ``cancel(self)``: cancel the pending timer, if any; ``fn`` is then not called. Calling
-      it when nothing is pending does nothing. A later ``trigger()`` works as usual.
+    * ``Debouncer(fn, delay)``: nothing is pending yet. The Debouncer has a ``threading.Lock`` of
+      its own, an attribute made in ``__init__`` (see below).
+    * ``trigger(self, *args)``: ``fn`` runs once, ``delay`` seconds after the LAST trigger of a
+      burst, with the arguments of that trigger, in the thread of a ``threading.Timer`` (the
+      tests replace ``threading.Timer``); the calls that earlier triggers had scheduled never
+      happen. ``trigger()`` returns at once: it never sleeps and never calls ``fn`` itself.
+    * ``cancel(self)``: the pending call, if any, never happens. Calling it when nothing is
+      pending does nothing. A later ``trigger()`` works as usual.
 
-    ``trigger()`` and ``cancel()`` may be called from several threads: do "cancel the old timer,
-    store the new one" while holding the lock, or two threads can each start a timer.
+    ``trigger()`` and ``cancel()`` may be called from several threads at the same moment: a burst
+    still gives at most one call. Whatever they do with the pending timer, they do while holding
+    the Debouncer's lock (the tests watch who waits for it).
     """
 
     def __init__(self, fn, delay: float):

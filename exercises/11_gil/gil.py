@@ -38,10 +38,10 @@ def choose_executor(kind: str) -> type:
       GIL is disabled (free-threaded build), where threads run in parallel without pickling.
     * anything else: raise ``ValueError``.
 
-    Decide at CALL time with ``getattr(sys, "_is_gil_enabled", lambda: True)()`` (or the given
-    ``gil_enabled()``): the attribute is missing before 3.13, and whether the GIL is on is a
-    run-time state, not a property of the build (``sysconfig``'s ``Py_GIL_DISABLED`` only says
-    the interpreter was built able to run without it).
+    Whether the GIL is enabled is decided at CALL time, from ``sys._is_gil_enabled()`` where it
+    exists (3.13+; before 3.13 there is always a GIL), as the given ``gil_enabled()`` reports it:
+    it is a run-time state, not a property of the build (``sysconfig``'s ``Py_GIL_DISABLED`` only
+    says the interpreter was built able to run without it).
     """
     # YOUR CODE HERE
     raise NotImplementedError()
@@ -75,12 +75,13 @@ def switch_interval(seconds: float):
     """Within the ``with`` block, ``sys.getswitchinterval()`` is ``seconds``; afterwards, the old value.
 
     ``sys.setswitchinterval(s)`` sets how long a thread waiting for the GIL waits before it asks
-    the running thread to drop it (default 0.005 s = 5 ms). Save the current value, set the new
-    one, ``yield`` the OLD value (``with switch_interval(1e-4) as old: ...``), and restore the
-    old value when the block ends, ALSO when it ends with an exception (which must propagate).
-    Restore exactly the saved value, not the default: the caller may have changed it. Invalid
-    values (zero, negative) raise ``ValueError`` from ``sys.setswitchinterval``, before the block
-    runs and without changing anything.
+    the running thread to drop it (default 0.005 s = 5 ms).
+
+    * ``with switch_interval(1e-4) as old:`` gives ``old``, the interval in force before the block.
+    * When the block ends, the interval is exactly that old value again (not the default: the
+      caller may have changed it), ALSO when the block ends with an exception, which propagates.
+    * Invalid values (zero, negative) raise ``ValueError`` from ``sys.setswitchinterval``, before
+      the block runs and without changing anything.
     """
     # YOUR CODE HERE
     raise NotImplementedError()
@@ -89,17 +90,17 @@ def switch_interval(seconds: float):
 def cpu_utilisation(fn, *args, **kwargs) -> float:
     """Call ``fn(*args, **kwargs)`` once and return the CPU time it used divided by the wall time.
 
-    * CPU time: the difference of ``time.process_time()`` before and after the call. It counts
-      every thread of THIS process (``time.thread_time()`` would count only the calling thread,
-      and misses work ``fn`` does in other threads).
-    * Wall time: the difference of ``time.perf_counter()`` before and after (a monotonic,
+    * CPU time: how far ``time.process_time()`` advanced during the call. It counts every thread
+      of THIS process (``time.thread_time()`` would count only the calling thread, and misses
+      work ``fn`` does in other threads).
+    * Wall time: how far ``time.perf_counter()`` advanced during the call (a monotonic,
       high-resolution clock; ``time.time()`` can jump when the system clock is set).
-    * Return ``cpu / wall`` as a float, or ``0.0`` when no wall time passed.
+    * The result is ``cpu / wall`` as a float, or ``0.0`` when no wall time passed.
 
-    Call the clocks as ``time.process_time()`` and ``time.perf_counter()``. A call that sleeps
-    or waits for I/O gives about 0.0; one busy thread about 1.0; with the GIL, several busy
-    Python threads still give about 1.0, on a free-threaded build up to the number of cores.
-    The return value of ``fn`` is discarded; its exceptions propagate.
+    Read the clocks as ``time.process_time()`` and ``time.perf_counter()`` (the tests replace
+    them). A call that sleeps or waits for I/O gives about 0.0; one busy thread about 1.0; with
+    the GIL, several busy Python threads still give about 1.0, on a free-threaded build up to
+    the number of cores. The return value of ``fn`` is discarded; its exceptions propagate.
     """
     # YOUR CODE HERE
     raise NotImplementedError()

@@ -12,7 +12,7 @@ import threading
 import pytest
 from greenlet import getcurrent
 
-from coroutines import averager, delegate, greenlet_ping_pong, round_robin
+from coroutines import averager, delegate, greenlet_ping_pong, round_robin, snapshot
 
 
 def call_with_timeout(fn, *args, timeout=5.0, **kwargs):
@@ -89,3 +89,38 @@ class TestGreenletPingPong:
         assert [word for word, _ in seen] == ["ping", "pong", "ping", "pong"]
         assert all(g is not caller for _, g in seen), "the turns must run in new greenlets, not in the caller"
         assert seen[0][1] is not seen[1][1], "'ping' and 'pong' must come from two different greenlets"
+
+
+def counter(limit):
+    total = 0
+    for n in range(limit):
+        total += n
+        yield total  # the line the tests expect while it is paused
+    return total
+
+
+class TestSnapshot:
+    def test_states_line_and_locals(self):
+        gen = counter(2)
+        first_line = counter.__code__.co_firstlineno
+        assert snapshot(gen) == ("GEN_CREATED", first_line, {"limit": 2}), "a new generator: GEN_CREATED at its def"
+        assert next(gen) == 0, "snapshot() must not run the generator"
+        assert snapshot(gen) == ("GEN_SUSPENDED", first_line + 4, {"limit": 2, "total": 0, "n": 0}), (
+            "paused at the yield: GEN_SUSPENDED, the yield's line, the locals"
+        )
+        assert next(gen) == 1
+        with pytest.raises(StopIteration):
+            next(gen)
+        assert snapshot(gen) == ("GEN_CLOSED", None, {}), "a finished generator: ('GEN_CLOSED', None, {})"
+
+    def test_old_snapshot_does_not_change(self):
+        gen = counter(3)
+        next(gen)
+        old = snapshot(gen)
+        next(gen)
+        snapshot(gen)
+        assert old.locals == {"limit": 3, "total": 0, "n": 0}, "an old snapshot must keep the values it had"
+
+    def test_not_a_generator(self):
+        with pytest.raises(TypeError):
+            snapshot(counter)  # the generator function, not a generator

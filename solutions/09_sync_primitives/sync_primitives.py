@@ -20,14 +20,15 @@ import threading
 class TrafficLight:
     """A traffic light that threads can wait on, built on one ``threading.Event`` (set = green).
 
-    * ``__init__(self)``: the light starts red. Create ``self._green = threading.Event()``.
+    * ``TrafficLight()``: the light starts red.
     * ``go_green(self)``: switch to green; every thread waiting in ``wait_green`` wakes up.
     * ``go_red(self)``: switch to red; later ``wait_green`` calls wait again.
     * ``is_green(self) -> bool``: True while green.
     * ``wait_green(self, timeout=None) -> bool``: return True as soon as the light is green (at
       once if it already is), or False when ``timeout`` seconds pass while it stays red
-      (``None``: wait as long as it takes). Block in ``Event.wait``: no ``while`` loop with
-      ``time.sleep``, which wakes up for nothing and reacts late.
+      (``None``: wait as long as it takes). A waiting thread is blocked in the Event's ``wait``
+      (the tests look for it there), not in a loop with ``time.sleep``, which wakes up for
+      nothing and reacts late.
     """
 
     def __init__(self):
@@ -59,18 +60,16 @@ class TrafficLight:
 class Mailbox:
     """An unbounded first-in-first-out mailbox on one ``threading.Condition``.
 
-    * ``__init__(self)``: ``self.cond = threading.Condition()`` and ``self.items``, an empty
+    * ``__init__(self)``: ``self.cond``, a ``threading.Condition``, and ``self.items``, an empty
       ``collections.deque``. Use exactly these names: the tests wake up ``self.cond`` themselves.
-    * ``put(self, item)``: with ``self.cond`` held, append ``item`` and ``notify()`` one waiting
-      thread. ``notify`` is only allowed while holding the condition's lock.
-    * ``get(self, timeout=None)``: remove and return the oldest item, checking for it and
-      removing it while holding ``self.cond`` (so no other consumer takes it in between; several
-      threads call ``put`` and ``get`` at once). While there is none,
-      wait on ``self.cond``. A wake-up does not mean an item is there (another consumer may have
-      taken it, or the wake-up had another reason), so check again after every wake-up: wait in
-      a ``while`` loop, or use ``self.cond.wait_for(predicate, timeout)``. Never wait without
-      checking first: an item put before ``get`` was called sends no notification that ``get``
-      could receive.
+    * ``put(self, item)``: add ``item`` at the end and wake one thread waiting in ``get``, if any.
+    * ``get(self, timeout=None)``: remove and return the oldest item. Several threads call
+      ``put`` and ``get`` at once: no item is lost and no two ``get`` calls return the same one.
+      An item already there when ``get`` is called is returned without waiting (its ``put``
+      woke nobody that this ``get`` could hear). While the box is empty, ``get`` waits on
+      ``self.cond``. A wake-up does not mean an item is there (another consumer may have taken
+      it, or the wake-up had another reason): ``get`` never returns without an item, nor gives
+      up early, because of one.
       ``timeout`` is the TOTAL time ``get`` may wait, however many wake-ups happen meanwhile
       (``None``: no limit). When it runs out with the box still empty, raise the built-in
       ``TimeoutError``.
@@ -101,18 +100,16 @@ class Mailbox:
 class SlotPool:
     """At most ``size`` holders at a time (think: connections, licences), on a BoundedSemaphore.
 
-    * ``__init__(self, size)``: ``self._slots = threading.BoundedSemaphore(size)``.
+    * ``SlotPool(size)``: ``size`` slots, all free.
     * ``acquire(self, timeout=None) -> bool``: take a slot, waiting at most ``timeout`` seconds
-      for one to be free (``None``: as long as it takes). Return True if you got a slot, False if
-      the time ran out. ``Semaphore.acquire(blocking=True, timeout=None)`` takes ``blocking``
-      first, so pass the timeout by keyword.
+      for one to be free (``None``: as long as it takes; ``0``: not at all). Return True if you
+      got a slot, False if the time ran out (and then no slot is taken).
     * ``release(self)``: give a slot back. Releasing more slots than were taken is a bug and must
-      raise ``ValueError``: a ``BoundedSemaphore`` does that, a plain ``Semaphore`` silently
-      grows and lets more than ``size`` holders in afterwards.
+      raise ``ValueError``; it never lets more than ``size`` holders in afterwards.
 
     ``with pool:`` (given) takes a slot without timeout and gives it back at the end. Many threads
-    call ``acquire`` and ``release`` at once: keep no bookkeeping of your own beside the semaphore,
-    which already counts, thread-safely.
+    call ``acquire`` and ``release`` at once: the one ``threading.BoundedSemaphore`` of the pool
+    does all the counting, with no bookkeeping of your own beside it.
     """
 
     def __init__(self, size: int):
@@ -141,11 +138,10 @@ class SlotPool:
 def lockstep_worker(tid: int, rounds: int, step, barrier: threading.Barrier, errors: list) -> None:
     """The body of thread ``tid`` in ``lockstep`` (a suggested helper; only ``lockstep`` is graded).
 
-    For ``r`` in ``range(rounds)``: call ``step(tid, r)``, then ``barrier.wait()``, so no thread
-    begins round ``r + 1`` before all threads have finished round ``r``.
-    If ``step`` raises, append the exception to ``errors`` and ``barrier.abort()``: the threads
-    waiting at the barrier then get ``threading.BrokenBarrierError`` instead of waiting forever.
-    A thread that gets ``BrokenBarrierError`` simply stops.
+    It calls ``step(tid, r)`` for ``r`` in ``range(rounds)``, and never begins round ``r + 1``
+    before every thread sharing ``barrier`` has finished round ``r``. If ``step`` raises, the
+    exception ends up in ``errors`` and no thread is left waiting at ``barrier`` forever; a thread
+    that finds the barrier broken by another thread's failure simply stops.
     """
     ### BEGIN SOLUTION
     try:
@@ -165,12 +161,12 @@ def lockstep(n: int, rounds: int, step) -> None:
 
     * One new ``threading.Thread`` per ``tid`` in ``range(n)``; all ``step`` calls of a ``tid``
       happen in its thread.
-    * No thread calls ``step(_, r + 1)`` before every thread has returned from ``step(_, r)``:
-      all threads share one ``threading.Barrier(n)`` and wait on it after each step.
-    * Return only after all threads have finished (join them), however long the steps take:
-      no timeout on the joins or the barrier.
-    * If a ``step`` raises, lockstep must not hang: abort the barrier so that the other threads
-      stop, join all threads, then re-raise the (first) exception from ``lockstep``.
+    * No thread calls ``step(_, r + 1)`` before every thread has returned from ``step(_, r)``;
+      the threads keep in step on one shared ``threading.Barrier``.
+    * Return only after all threads have finished (every one joined), however long the steps
+      take: no wait has a timeout.
+    * If a ``step`` raises, lockstep must not hang: the other threads stop, every thread has been
+      joined, and then ``lockstep`` raises that (first) exception.
 
     ``lockstep_worker`` is a suggested body for the threads.
     """

@@ -5,6 +5,8 @@
                           ``yield from`` and returns what the sub-generator returns.
 * ``round_robin``         a tiny cooperative scheduler: generator tasks take turns, one step each.
 * ``greenlet_ping_pong``  two greenlets that pass control to each other with ``switch()``.
+* ``snapshot``            where a generator stands, read from its frame without running it:
+                          its state, its line and a copy of its local variables.
 
 Everything here runs in ONE thread. A generator only stops at a ``yield`` and a greenlet only at
 a ``switch()``: nothing is preempted, and nothing runs in parallel.
@@ -12,7 +14,9 @@ a ``switch()``: nothing is preempted, and nothing runs in parallel.
 
 from __future__ import annotations
 
+import inspect
 from collections import deque
+from typing import NamedTuple
 
 from greenlet import greenlet
 
@@ -52,8 +56,6 @@ def delegate(sub):
       (which may catch it and go on); ``close()`` closes ``sub`` too.
     * When ``sub`` returns ``v``, ``delegate`` returns ``v`` too: the caller sees
       ``StopIteration`` with ``.value == v`` (and ``x = yield from delegate(sub)`` gives ``v``).
-
-    One ``yield from`` does all of this; a ``for`` loop over ``sub`` does none of it.
     """
     ### BEGIN SOLUTION
     result = yield from sub
@@ -94,16 +96,15 @@ def round_robin(*tasks) -> list:
 def greenlet_ping_pong(n, on_turn=None) -> list[str]:
     """Two greenlets take turns appending to one list; return the list.
 
-    * The "ping" greenlet, n times: append ``"ping"``, then ``switch()`` to the "pong" greenlet.
-    * The "pong" greenlet, n times: append ``"pong"``, then ``switch()`` back to the "ping" one.
-    * Start by switching to the "ping" greenlet from the caller. When the "ping" greenlet's
-      function returns, control goes back to its parent (the caller's greenlet); then return
-      the list, which is ``["ping", "pong"] * n`` (``[]`` for ``n == 0``).
+    * A "ping" greenlet appends ``"ping"`` n times and a "pong" greenlet ``"pong"`` n times. They
+      take turns, "ping" first, and each passes control to the other with ``switch()`` after
+      each append, so the list is ``["ping", "pong"] * n`` (``[]`` for ``n == 0``).
+    * Both are greenlets of their own (neither is the caller's greenlet), all in the caller's
+      thread: no threads. ``greenlet_ping_pong`` returns the list once the turns are over.
     * ``on_turn``: when it is not None, call ``on_turn(word)`` right after each append, from the
       greenlet that appended ``word``. (The tests use it to see which greenlet runs each turn.)
-
-    Use ``greenlet.greenlet(function)`` and ``.switch()``: no threads, and no plain calls from
-    one function into the other (2n nested calls would also hit the recursion limit).
+    * Thousands of rounds work: the turns never nest plain calls of one function into the other
+      (2n nested calls would hit the recursion limit).
     """
     ### BEGIN SOLUTION
     words: list[str] = []
@@ -126,4 +127,46 @@ def greenlet_ping_pong(n, on_turn=None) -> list[str]:
     pong_greenlet = greenlet(pong)
     ping_greenlet.switch()  # returns when ping() has returned
     return words
+    ### END SOLUTION
+
+
+class GenSnapshot(NamedTuple):
+    """What ``snapshot(gen)`` returns (given: not an exercise)."""
+
+    state: str
+    """``"GEN_CREATED"``, ``"GEN_RUNNING"``, ``"GEN_SUSPENDED"`` or ``"GEN_CLOSED"``."""
+    line: int | None
+    """The source line the generator stands at; None once it is closed."""
+    locals: dict
+    """The generator's local variables, name -> value; ``{}`` once it is closed."""
+
+
+def snapshot(gen) -> GenSnapshot:
+    """Describe where the generator ``gen`` stands, without running it: ``GenSnapshot(state, line, locals)``.
+
+    * ``state``: the name ``inspect.getgeneratorstate`` gives it: ``"GEN_CREATED"`` (not started
+      yet), ``"GEN_SUSPENDED"`` (paused at a ``yield``), ``"GEN_RUNNING"`` (``snapshot`` was called
+      from inside ``gen``'s own body) or ``"GEN_CLOSED"`` (it returned, raised or was closed).
+    * ``line``: the number of the line of ``gen``'s source file it stands at: the line of the
+      ``yield`` it is paused at; before it has started, the first line of its function (its
+      ``def``); while it runs, the line being run. ``None`` once it is closed.
+    * ``locals``: ``gen``'s local variables as they are at the call, in a new plain ``dict`` of
+      name -> value (the values themselves, not copies of them). It stays as it is when ``gen``
+      runs on, and changing it changes nothing in ``gen``. ``{}`` once ``gen`` is closed.
+    * ``snapshot`` never moves ``gen``: whatever its state, and however many times it is called,
+      ``gen`` yields afterwards what it would have yielded, with the same side effects, as if
+      ``snapshot`` had never been called. It works for a closed generator too.
+    * Anything that is not a generator object (a generator FUNCTION, a list, an iterator) raises
+      ``TypeError``.
+    """
+    ### BEGIN SOLUTION
+    if not inspect.isgenerator(gen):
+        raise TypeError(f"snapshot() needs a generator object, not {type(gen).__name__}")
+    state = inspect.getgeneratorstate(gen)
+    frame = gen.gi_frame  # None once the generator has finished: its frame is gone
+    if frame is None:
+        return GenSnapshot(state, None, {})
+    # f_locals is a dict refreshed in place (3.10-3.12) or a live write-through proxy (3.13+,
+    # PEP 667): dict() takes a copy that the generator's next steps cannot change.
+    return GenSnapshot(state, frame.f_lineno, dict(frame.f_locals))
     ### END SOLUTION

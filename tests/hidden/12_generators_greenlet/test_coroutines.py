@@ -4,7 +4,11 @@ Everything is single-threaded and deterministic: generators only run when driven
 when switched to. The tests drive the student's generators by hand, record the side effects of
 each step (so a scheduler that runs a task to its end early is caught even when its output
 happens to look right), and ask ``greenlet.getcurrent()`` which greenlet runs each turn.
-Calls that could loop forever go through ``call_with_timeout``.
+``snapshot`` is checked in every generator state (a generator that snapshots itself is the running
+one), against line numbers read from this file's own marks, with logged steps that show any step
+a snapshot ran; an old snapshot must not change when the generator goes on (f_locals is a dict
+refreshed in place before 3.13 and a live proxy from 3.13). Calls that could loop forever go
+through ``call_with_timeout``.
 """
 
 from __future__ import annotations
@@ -311,3 +315,274 @@ class TestGreenletPingPong:
         assert got == ["ping", "pong", "ping", "pong"], (
             f"greenlet_ping_pong(2) without on_turn returned {got} (on_turn defaults to None)"
         )
+
+
+# --------------------------------------------------------------------------- snapshot
+# The generators below mark the lines the tests expect with a trailing `# <name>` comment, so the
+# expected line numbers are read from this file, never written down by hand.
+def line_of(func, mark):
+    lines, first = inspect.getsourcelines(func)
+    hits = [first + i for i, text in enumerate(lines) if text.rstrip().endswith(f"# <{mark}>")]
+    assert len(hits) == 1, f"test bug: mark <{mark}> found {len(hits)} times in {func.__name__}"
+    return hits[0]
+
+
+def stepper(log, limit):
+    """Yield running totals; every step is logged, and its locals (besides log) are immutable."""
+    log.append("start")
+    total = 0
+    for n in range(limit):
+        total += n
+        sent = yield total  # <paused>
+        log.append(("resumed", sent))
+    log.append("end")
+    return total
+
+
+def three_stops(log):
+    word = "one"
+    yield word  # <first>
+    word = "two"
+    log.append(word)
+    yield word  # <second>
+    yield word.upper()  # <third>
+
+
+def self_aware(snap, box):
+    """Asks for a snapshot of itself while it runs (its caller sends the generator in)."""
+    me = yield "who am I?"
+    here = "inside"
+    box.append(snap(me))  # <running>
+    yield here
+
+
+def failing():
+    yield 1
+    raise ValueError("boom")
+
+
+def take(coroutines, gen):
+    """snapshot(gen) with a time limit; an AttributeError becomes a readable failure."""
+    state = inspect.getgeneratorstate(gen)
+    try:
+        got = call_with_timeout(coroutines.snapshot, gen, timeout=CALL_LIMIT)
+    except AttributeError as exc:
+        pytest.fail(f"snapshot() raised AttributeError for a generator in state {state}: {exc} "
+                    "(a finished generator's gi_frame is None; gi_suspended only exists from Python 3.11)",
+                    pytrace=False)
+    assert isinstance(got, coroutines.GenSnapshot), (
+        f"snapshot() returned {type(got).__name__}, expected GenSnapshot(state, line, locals)"
+    )
+    return got
+
+
+def resume(gen, value=None, expected=None):
+    """gen.send(value), checked against the value the generator yields when nothing ran it meanwhile."""
+    try:
+        got = gen.send(value)
+    except StopIteration:
+        pytest.fail(f"the generator had already finished when it should have yielded {expected!r}: "
+                    "snapshot() must never run the generator", pytrace=False)
+    assert got == expected, (
+        f"the generator yielded {got!r} instead of {expected!r}: snapshot() ran it (it must never run the generator)"
+    )
+    return got
+
+
+CLOSED = ("GEN_CLOSED", None, {})
+
+
+class TestSnapshot:
+    def test_not_started(self, coroutines):
+        log = []
+        gen = stepper(log, 3)
+        snap = take(coroutines, gen)
+        assert log == [], f"snapshot() started the generator (its log is {log}): it must never run it"
+        assert snap.state == "GEN_CREATED", (
+            f"a generator that has not started is GEN_CREATED, snapshot said {snap.state!r}"
+        )
+        assert snap.line == stepper.__code__.co_firstlineno, (
+            f"a generator that has not started stands at the first line of its function "
+            f"({stepper.__code__.co_firstlineno}), snapshot said {snap.line!r}"
+        )
+        expected = {"log": log, "limit": 3}
+        assert snap.locals == expected, (
+            f"before it starts, a generator's locals are its arguments {expected!r}, snapshot gave {snap.locals!r}"
+        )
+        assert snap.locals["log"] is log, (
+            "the locals must hold the generator's own objects, not copies of them (a dict copy, not a deep copy)"
+        )
+        resume(gen, None, 0)
+        assert log == ["start"], "after snapshot(), the generator must start where it was"
+
+    def test_paused_line_and_locals(self, coroutines):
+        log = []
+        gen = stepper(log, 3)
+        next(gen)
+        snap = take(coroutines, gen)
+        assert snap.state == "GEN_SUSPENDED", (
+            f"a generator paused at a yield is GEN_SUSPENDED, snapshot said {snap.state!r}"
+        )
+        expected_line = line_of(stepper, "paused")
+        assert snap.line == expected_line, (
+            f"the generator is paused at the yield on line {expected_line}, snapshot said {snap.line!r}: "
+            "the line number is the frame's f_lineno (f_lasti is a bytecode offset, and f_code.co_firstlineno "
+            "is where the function starts)"
+        )
+        assert type(snap.locals) is dict, (
+            f"snapshot().locals is a {type(snap.locals).__name__}, expected a plain dict: copy the frame's "
+            "locals with dict(...) (on Python 3.13 f_locals is a live proxy, PEP 667)"
+        )
+        expected = {"log": log, "limit": 3, "total": 0, "n": 0}
+        assert snap.locals == expected, (
+            f"at the yield on line {expected_line} the locals are {expected!r}, snapshot gave {snap.locals!r}"
+        )
+        assert snap.locals["log"] is log, (
+            "the locals must hold the generator's own objects, not copies of them (a dict copy, not a deep copy)"
+        )
+
+    def test_line_follows_each_yield(self, coroutines):
+        log = []
+        gen = three_stops(log)
+        for mark, word in (("first", "one"), ("second", "two"), ("third", "TWO")):
+            resume(gen, None, word)
+            snap = take(coroutines, gen)
+            expected_line = line_of(three_stops, mark)
+            assert snap.line == expected_line, (
+                f"the generator is paused at the yield on line {expected_line}, snapshot said {snap.line!r}: "
+                "the line number is the frame's f_lineno (f_lasti is a bytecode offset, and "
+                "f_code.co_firstlineno is where the function starts)"
+            )
+            expected = {"log": log, "word": word.lower()}
+            assert snap.locals == expected, (
+                f"at the yield on line {expected_line} the locals are {expected!r}, snapshot gave {snap.locals!r}"
+            )
+
+    def test_an_old_snapshot_does_not_change(self, coroutines):
+        log = []
+        gen = stepper(log, 3)
+        next(gen)
+        first = take(coroutines, gen)
+        again = take(coroutines, gen)
+        assert first.locals is not again.locals, "every snapshot() call must return a new dict of locals"
+        resume(gen, "x", 1)
+        second = take(coroutines, gen)
+        expected = {"log": log, "limit": 3, "total": 1, "n": 1, "sent": "x"}
+        assert second.locals == expected, (
+            f"one step later the locals are {expected!r}, snapshot gave {second.locals!r}"
+        )
+        assert first.locals == {"log": log, "limit": 3, "total": 0, "n": 0}, (
+            f"a snapshot taken at the first yield changed to {first.locals!r} when the generator ran on: "
+            "return a copy (dict(...)), not the frame's f_locals itself (on 3.10-3.12 a dict refreshed in "
+            "place at every read, on 3.13 a live proxy) nor inspect.getgeneratorlocals() as it is"
+        )
+
+    def test_changing_the_copy_changes_nothing(self, coroutines):
+        log = []
+        gen = stepper(log, 3)
+        next(gen)
+        snap = take(coroutines, gen)
+        snap.locals["total"] = 100
+        try:
+            got = gen.send(None)
+        except StopIteration:
+            pytest.fail("the generator had already finished: snapshot() must never run the generator", pytrace=False)
+        assert got == 1, (
+            f"after total was set to 100 in a snapshot's locals, the generator yielded {got} instead of 1: "
+            "the snapshot wrote into the generator (on 3.13 f_locals is a write-through proxy): return a copy"
+        )
+
+    def test_closed_generators(self, coroutines):
+        finished = stepper([], 1)
+        assert next(finished) == 0
+        with pytest.raises(StopIteration):
+            next(finished)
+        closed_early = stepper([], 3)
+        next(closed_early)
+        closed_early.close()
+        never_started = stepper([], 3)
+        never_started.close()
+        crashed = failing()
+        next(crashed)
+        with pytest.raises(ValueError):
+            next(crashed)
+        cases = (
+            (finished, "a generator that returned (StopIteration) is closed"),
+            (closed_early, "a generator closed with close() is closed"),
+            (never_started, "a generator closed with close() before it started is closed"),
+            (crashed, "a generator that raised an exception is closed"),
+        )
+        for gen, what in cases:
+            snap = take(coroutines, gen)
+            assert tuple(snap) == CLOSED, f"{what}: snapshot() gave {tuple(snap)!r}, expected ('GEN_CLOSED', None, {{}})"
+
+    def test_running_generator_snapshots_itself(self, coroutines):
+        box = []
+        gen = self_aware(coroutines.snapshot, box)
+
+        def drive():
+            next(gen)
+            return gen.send(gen)
+
+        try:
+            reply = call_with_timeout(drive, timeout=CALL_LIMIT)
+        except ValueError as exc:
+            pytest.fail(f"snapshot() called from inside the generator raised ValueError ({exc}): it must "
+                        "not resume the generator (no next(), send(), throw() or close())", pytrace=False)
+        except AttributeError as exc:
+            pytest.fail(f"snapshot() called from inside the generator raised AttributeError: {exc}", pytrace=False)
+        assert reply == "inside", f"after snapshot() the generator yielded {reply!r}, expected 'inside'"
+        [snap] = box
+        assert snap.state == "GEN_RUNNING", (
+            f"snapshot() called from inside the generator's own body must say GEN_RUNNING, it said {snap.state!r}"
+        )
+        expected_line = line_of(self_aware, "running")
+        assert snap.line == expected_line, (
+            f"a running generator stands at the line being run ({expected_line}), snapshot said {snap.line!r}"
+        )
+        expected = {"snap": coroutines.snapshot, "box": box, "me": gen, "here": "inside"}
+        assert snap.locals == expected, (
+            f"the running generator's locals are {expected!r}, snapshot gave {snap.locals!r}"
+        )
+
+    def test_never_moves_the_generator(self, coroutines):
+        log = []
+        gen = stepper(log, 3)
+
+        def look():
+            for _ in range(3):
+                take(coroutines, gen)
+
+        look()
+        resume(gen, None, 0)
+        for sent, expected in (("a", 1), ("b", 3)):
+            look()
+            resume(gen, sent, expected)
+        look()
+        with pytest.raises(StopIteration) as stop:
+            gen.send("c")
+        look()
+        assert stop.value.value == 3, (
+            f"with snapshot() called between its steps, the generator returned {stop.value.value!r} "
+            "(expected 3): snapshot() must never run the generator"
+        )
+        expected_log = ["start", ("resumed", "a"), ("resumed", "b"), ("resumed", "c"), "end"]
+        assert log == expected_log, (
+            f"the generator's steps were {log}, expected {expected_log}: snapshot() must never run the generator"
+        )
+
+    def test_rejects_what_is_not_a_generator(self, coroutines):
+        # stepper is a generator FUNCTION: stepper([], 3) would be a generator.
+        for what, obj in (("stepper", stepper), ("[1, 2]", [1, 2]), ("iter([1, 2])", iter([1, 2])),
+                          ("range(3)", range(3))):
+            try:
+                call_with_timeout(coroutines.snapshot, obj, timeout=CALL_LIMIT)
+            except TypeError:
+                continue
+            except NotImplementedError:
+                raise  # the stub: the grader says "not done yet"
+            except Exception as exc:  # noqa: BLE001 - reported as the wrong exception
+                pytest.fail(f"snapshot({what}) raised {type(exc).__name__}: {exc}, expected TypeError "
+                            "(only a generator object is accepted)", pytrace=False)
+            pytest.fail(f"snapshot({what}) returned instead of raising TypeError (only a generator object "
+                        "is accepted)", pytrace=False)
