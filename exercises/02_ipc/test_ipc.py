@@ -16,7 +16,7 @@ import threading
 
 import pytest
 
-from ipc import collect_results, fan_in, ping_pong, pipe_sum
+from ipc import collect_results, drain, fan_in, offer, ping_pong, pipe_sum
 
 METHODS = [m for m in ("fork", "spawn", "forkserver") if m in multiprocessing.get_all_start_methods()]
 
@@ -102,3 +102,24 @@ class TestCollectResults:
 
     def test_no_workers(self, ctx):
         assert call(collect_results, 0, 10, ctx=ctx) == []
+
+
+class TestOfferAndDrain:
+    def test_offer_never_waits(self):
+        q = multiprocessing.get_context(METHODS[0]).Queue(2)
+        try:
+            got = [call(offer, q, item) for item in ("a", "b", "c")]
+            assert got == [True, True, False], "True when the item went in, False at once when the queue is full"
+            assert drain(q, 0.5) == ["a", "b"]
+        finally:
+            q.close()
+
+    def test_drain_right_after_put(self):
+        q = multiprocessing.get_context(METHODS[0]).Queue()
+        try:
+            for item in range(5):
+                q.put(item)  # right after a put(), the item may still be in the feeder thread
+            assert call(drain, q, 0.5) == [0, 1, 2, 3, 4], "drain must not miss items still on their way"
+            assert call(drain, q, 0.1) == [], "a drained queue gives [] after `wait` seconds"
+        finally:
+            q.close()

@@ -10,6 +10,7 @@
 * ``worker``, ``shutdown``  fix this program: workers that ignore their cancellation, and a
   shutdown that does not wait for them.
 * ``with_timeout``    await a coroutine for at most ``timeout`` seconds, its clean-up included.
+* ``Service``         a ready signal: tasks wait, with a timeout, until a start has finished.
 
 Every function here is an ``async def``: call it with ``await`` from another coroutine, or run it
 with ``asyncio.run(...)``. ``fetch`` arguments are async functions: ``await fetch(x)``.
@@ -246,3 +247,35 @@ async def with_timeout(coro, timeout):
     """
     # YOUR CODE HERE
     raise NotImplementedError()
+
+
+class Service:
+    """A service that starts once while other tasks wait until it is ready.
+
+    * ``Service()`` may be created anywhere, inside or outside a running event loop. Each
+      ``Service`` has a state of its own, and is used from one event loop.
+    * ``await service.start(init)``: await ``init()`` (an async function: the slow set-up) and
+      return its result; the service is ready from then on. If ``init()`` raises, ``start``
+      raises that exception and the service has failed. ``start`` is called once.
+    * ``await service.ready(timeout=None)``: return (``None``) once the service is ready: at once
+      if it is ready already, else as soon as ``start`` has finished, for every task waiting,
+      however many. A waiting task is suspended until then: nothing polls on a timer.
+    * If the start failed, before or while a task waits, ``ready`` raises the exception of
+      ``init``: no task waits for ever for a service that will never be ready.
+    * If the service is still not ready after ``timeout`` seconds (``None``: no limit), ``ready``
+      raises the built-in ``TimeoutError``, also on 3.10. A task whose ``ready`` times out or is
+      cancelled leaves no task of its own running, and changes nothing for ``start`` or for the
+      other tasks waiting.
+    """
+
+    def __init__(self):
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    async def start(self, init):
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    async def ready(self, timeout=None):
+        # YOUR CODE HERE
+        raise NotImplementedError()

@@ -14,6 +14,7 @@ import pytest
 
 from async_tasks import (
     AsyncCache,
+    Service,
     all_or_nothing,
     bounded_gather,
     echo_server,
@@ -277,3 +278,43 @@ class TestWithTimeout:
         value, after_timeout = run(main())
         assert value == 40
         assert after_timeout == ["slow"], "cancel the call on timeout and wait for its `finally` before raising"
+
+
+class TestServiceReady:
+    def test_waiting_tasks_wake_and_later_ones_pass(self):
+        async def main():
+            service, gate = Service(), asyncio.Event()
+
+            async def init():
+                await gate.wait()  # the test opens the gate once every task is waiting
+                return "config"
+
+            waiters = [asyncio.create_task(service.ready()) for _ in range(3)]
+            starter = asyncio.create_task(service.start(init))
+            for _ in range(10):
+                await asyncio.sleep(0)
+            waiting = sum(not w.done() for w in waiters)
+            gate.set()
+            started = await asyncio.wait_for(starter, 2)
+            for _ in range(10):
+                await asyncio.sleep(0)
+            woken = sum(w.done() for w in waiters)
+            late = await asyncio.wait_for(service.ready(), 2)  # once started, ready() passes at once
+            return waiting, started, woken, late
+
+        waiting, started, woken, late = run(main())
+        assert waiting == 3, "ready() must wait until start() has finished"
+        assert started == "config"
+        assert woken == 3, "every task waiting in ready() must wake as soon as start() has finished"
+        assert late is None
+
+    def test_timeout(self):
+        async def main():
+            service = Service()
+            try:
+                await service.ready(0.05)  # nobody starts it
+            except TimeoutError:  # the built-in TimeoutError, also on 3.10
+                return "TimeoutError"
+            return "no TimeoutError"
+
+        assert run(main()) == "TimeoutError"

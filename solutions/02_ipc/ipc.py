@@ -6,15 +6,19 @@ Exercises:
   before any ``join()``.
 * ``pong`` + ``ping_pong``: parent and child take turns over one duplex Pipe.
 * ``collect_results``: fix this program: workers that send large results, joined too early.
+* ``offer`` + ``drain``: hand items to a queue without ever blocking, and take what it holds
+  without trusting ``empty()``.
 
-Rules for every function here: take ``ctx=None``, use ``ctx = ctx or multiprocessing.get_context()``
-and then only ``ctx.Process`` / ``ctx.Queue`` / ``ctx.Pipe``; targets are module-level functions;
-pass every Queue or Pipe end to the child as an argument (never through a global).
+Rules for every function here that starts processes: take ``ctx=None``, use
+``ctx = ctx or multiprocessing.get_context()`` and then only ``ctx.Process`` / ``ctx.Queue`` /
+``ctx.Pipe``; targets are module-level functions; pass every Queue or Pipe end to the child as an
+argument (never through a global).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import queue
 
 #: seconds any blocking wait in this module may take before it gives up
 TIMEOUT = 10.0
@@ -219,3 +223,48 @@ def collect_results(n, size, ctx=None) -> list[bytes]:
             worker.join(TIMEOUT)
     ### END SOLUTION
     return [data for _, data in sorted(results)]
+
+
+def offer(q, item) -> bool:
+    """Put ``item`` on ``q`` (a ``multiprocessing`` queue, maybe bounded) without ever waiting;
+    return whether it went in.
+
+    * If ``q`` has room, ``item`` goes in and ``offer`` returns ``True``.
+    * If ``q`` is full, ``offer`` returns ``False`` at once and the item is dropped. The caller is
+      never blocked, not even for a moment, also when other processes put on the same queue at
+      the same time (a queue that had room a moment ago may be full now).
+    * Any other error propagates: a closed queue raises ``ValueError``, and that is a bug to
+      report, not a full queue.
+    * It works on every platform: ``qsize()`` raises ``NotImplementedError`` on macOS.
+    """
+    ### BEGIN SOLUTION
+    try:
+        q.put_nowait(item)  # never waits: raises queue.Full instead
+    except queue.Full:  # only this: any other error is a real one
+        return False
+    return True
+    ### END SOLUTION
+
+
+def drain(q, wait=1.0) -> list:
+    """Take every item ``q`` holds, in order, and return them as a list once no item has come for
+    ``wait`` seconds.
+
+    * An item someone has put (this process or another one) counts as held by ``q`` although it
+      may still be on its way: ``put()`` returns before a feeder thread has written the item to
+      the queue's pipe, so ``empty()`` can be ``True`` and ``get_nowait()`` can raise
+      ``queue.Empty`` right after a ``put()``. ``drain`` must not miss such items.
+    * Return once ``wait`` seconds have passed without a new item (``[]`` for a queue nobody puts
+      on): never wait longer than that for an item that may never come.
+    * An item that cannot be taken (``get`` raises anything but ``queue.Empty``, for instance an
+      item that cannot be unpickled) raises that error: never return a list that silently lacks it.
+    * It works on every platform: ``qsize()`` raises ``NotImplementedError`` on macOS.
+    """
+    ### BEGIN SOLUTION
+    items = []
+    while True:
+        try:
+            items.append(q.get(timeout=wait))  # waits for items still in a feeder thread
+        except queue.Empty:  # nothing for `wait` seconds: that is all
+            return items
+    ### END SOLUTION

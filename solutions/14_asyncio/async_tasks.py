@@ -10,6 +10,7 @@
 * ``worker``, ``shutdown``  fix this program: workers that ignore their cancellation, and a
   shutdown that does not wait for them.
 * ``with_timeout``    await a coroutine for at most ``timeout`` seconds, its clean-up included.
+* ``Service``         a ready signal: tasks wait, with a timeout, until a start has finished.
 
 Every function here is an ``async def``: call it with ``await`` from another coroutine, or run it
 with ``asyncio.run(...)``. ``fetch`` arguments are async functions: ``await fetch(x)``.
@@ -404,3 +405,52 @@ async def with_timeout(coro, timeout):
     except asyncio.TimeoutError:  # on 3.10 not the built-in TimeoutError; on 3.11+ the same class
         raise TimeoutError(f"not finished within {timeout} s") from None
     ### END SOLUTION
+
+
+class Service:
+    """A service that starts once while other tasks wait until it is ready.
+
+    * ``Service()`` may be created anywhere, inside or outside a running event loop. Each
+      ``Service`` has a state of its own, and is used from one event loop.
+    * ``await service.start(init)``: await ``init()`` (an async function: the slow set-up) and
+      return its result; the service is ready from then on. If ``init()`` raises, ``start``
+      raises that exception and the service has failed. ``start`` is called once.
+    * ``await service.ready(timeout=None)``: return (``None``) once the service is ready: at once
+      if it is ready already, else as soon as ``start`` has finished, for every task waiting,
+      however many. A waiting task is suspended until then: nothing polls on a timer.
+    * If the start failed, before or while a task waits, ``ready`` raises the exception of
+      ``init``: no task waits for ever for a service that will never be ready.
+    * If the service is still not ready after ``timeout`` seconds (``None``: no limit), ``ready``
+      raises the built-in ``TimeoutError``, also on 3.10. A task whose ``ready`` times out or is
+      cancelled leaves no task of its own running, and changes nothing for ``start`` or for the
+      other tasks waiting.
+    """
+
+    def __init__(self):
+        ### BEGIN SOLUTION
+        self._finished = asyncio.Event()  # 3.10+: binds to the running loop on first wait, not here
+        self._error = None
+        ### END SOLUTION
+
+    async def start(self, init):
+        ### BEGIN SOLUTION
+        try:
+            return await init()
+        except BaseException as exc:  # a failed start must wake the waiters too, with its error
+            self._error = exc
+            raise
+        finally:
+            self._finished.set()  # set for good: tasks waiting now and every later caller pass
+        ### END SOLUTION
+
+    async def ready(self, timeout=None):
+        ### BEGIN SOLUTION
+        if not self._finished.is_set():
+            try:
+                # wait_for cancels only our own wait() on timeout (and awaits it): nothing is left
+                await asyncio.wait_for(self._finished.wait(), timeout)
+            except asyncio.TimeoutError:  # on 3.10 not the built-in TimeoutError
+                raise TimeoutError(f"the service was not ready within {timeout} s") from None
+        if self._error is not None:
+            raise self._error
+        ### END SOLUTION

@@ -13,7 +13,11 @@ Every test runs under fork, spawn and forkserver (the ``ctx`` fixture). Parent-s
   spawn or forkserver, on a queue that was never passed to any child;
 * collect_results' workers send 1 MB each (a join before the reads fails after 2 s), a spy records
   any join before the n-th get, and ``ResultWorker`` replaces make_result with workers that wait
-  for the parent's first queue call, send late, or die.
+  for the parent's first queue call, send late, or die;
+* offer and drain get a real queue behind ``nowait_probes.SpyQueue``: a put() that would wait on a
+  full queue and a get() with no timeout fail at once, qsize() raises as on macOS, a rival producer
+  fills the last slot right after a full() check, and items put just before drain stay in the
+  feeder thread until drain first looks (so empty() and get_nowait() always come up short).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import multiprocessing.process
 import multiprocessing.queues
 import os
 import queue
+import threading
 
 import pytest
 
@@ -38,6 +43,7 @@ from grader.probes.ipc_probes import (
     queue_guards,
     result_payload,
 )
+from grader.probes.nowait_probes import Blocked, Broken, CannotUnpickle, Gated, SpyQueue, take_all
 
 CALL_LIMIT = 10.0  # backstop: the correct solution returns in under 1 s (spawn at load 13: ~4 s)
 
@@ -420,3 +426,157 @@ class TestCollectResults:
                     )
                 raise
         _check_all_joined(joins, ONE_METHOD)
+
+
+# --------------------------------------------------------------------------- offer_and_drain
+def _one_queue(maxsize=0):
+    return multiprocessing.get_context(ONE_METHOD).Queue(maxsize)
+
+
+def _explain(exc: BaseException, fn: str) -> str:
+    """What a student's call that raised did wrong, in one line."""
+    if isinstance(exc, Blocked):
+        return (f"{fn} made a call that waits: {exc}. Use put_nowait() (it raises queue.Full instead of waiting)"
+                if fn == "offer" else
+                f"{fn} made a call that waits: {exc}. Give every get() a timeout, or it waits for ever for "
+                "an item that may never come")
+    if isinstance(exc, NotImplementedError):
+        return (f"{fn} called qsize(), which raises NotImplementedError on macOS (as here): ask the queue "
+                "itself instead (put_nowait() / get(timeout=...) and the exception they raise)")
+    return f"{fn} raised {type(exc).__name__}: {exc}"
+
+
+def _offer(ipc, spy, item):
+    try:
+        return "returned", call_with_timeout(ipc.offer, spy, item, timeout=CALL_LIMIT)
+    except Blocked as exc:
+        return "raised", exc
+    except Exception as exc:  # noqa: BLE001 - reported by the test
+        return "raised", exc
+
+
+class TestOfferAndDrain:
+    def test_offer_puts_while_there_is_room_and_drops_when_full(self, ipc):
+        real = _one_queue(2)
+        spy = SpyQueue(real)
+        try:
+            outcomes = [_offer(ipc, spy, item) for item in ("a", "b", "c")]
+            held = take_all(real)
+        finally:
+            real.close()
+        assert not spy.blocked, _explain(Blocked(spy.blocked[0]), "offer") if spy.blocked else ""
+        for kind, value in outcomes:
+            if kind == "raised":
+                pytest.fail(f"on a queue of maxsize 2, {_explain(value, 'offer')}", pytrace=False)
+        got = [value for _, value in outcomes]
+        assert got == [True, True, False], (
+            f"offer of 'a', 'b', 'c' on an empty queue of maxsize 2 returned {got}, expected [True, True, False]: "
+            "True when the item went in, False (at once) when the queue is full"
+        )
+        assert held == ["a", "b"], f"after offer of 'a', 'b', 'c' on a queue of maxsize 2, the queue held {held}"
+
+    def test_offer_never_waits_when_another_producer_fills_the_queue(self, ipc):
+        real = _one_queue(2)
+        real.put("first")
+        spy = SpyQueue(real, rival="rival")  # the last slot goes to a rival right after full() says False
+        try:
+            kind, value = _offer(ipc, spy, "mine")
+            held = take_all(real)
+        finally:
+            real.close()
+        assert not spy.blocked, (
+            "offer asked full(), got False, and then waited in put() because another producer had filled the last "
+            "slot in between: full() is out of date as soon as it answers. Use put_nowait() and catch queue.Full"
+        )
+        if kind == "raised":
+            pytest.fail(
+                f"on a queue another producer filled at the same moment, {_explain(value, 'offer')}: a full queue "
+                "means False, whatever the moment it filled up", pytrace=False)
+        assert value is ("mine" in held), (
+            f"offer returned {value!r} but the queue then held {held}: return True exactly when the item went in"
+        )
+
+    def test_offer_on_a_closed_queue_raises(self, ipc):
+        real = _one_queue(2)
+        real.close()
+        kind, value = _offer(ipc, SpyQueue(real), "item")
+        assert kind == "raised" and isinstance(value, ValueError), (
+            f"offer on a closed queue {'returned ' + repr(value) if kind == 'returned' else _explain(value, 'offer')}, "
+            "expected the ValueError put_nowait() raises: catch only queue.Full, so that a real error is not "
+            "taken for a full queue"
+        )
+
+    def test_drain_takes_the_items_still_on_their_way(self, ipc):
+        gate = threading.Event()
+        real = _one_queue()
+        for value in range(1, 6):
+            real.put(Gated(value, gate))  # the feeder thread sends them only once drain first reads
+        spy = SpyQueue(real, gate=gate)
+        try:
+            got = call_with_timeout(ipc.drain, spy, 1.0, timeout=CALL_LIMIT + 5)
+        except (Blocked, NotImplementedError) as exc:
+            pytest.fail(_explain(exc, "drain"), pytrace=False)
+        finally:
+            gate.set()
+            real.close()
+        assert got == [1, 2, 3, 4, 5], (
+            f"5 items were put on the queue just before drain(q, 1.0), and it returned {got}: put() returns before "
+            "the queue's feeder thread has sent the item, so empty() and get_nowait() can say 'empty' while items "
+            f"are on their way (calls: {', '.join(spy.calls[:4])}). Wait for each next item with get(timeout=wait)"
+        )
+
+    def test_drain_waits_up_to_wait_for_the_next_item(self, ipc):
+        real = _one_queue()
+        real.put(1)
+        real.put(2)
+        spy = SpyQueue(real)
+
+        def late_producer():
+            if spy.read_event.wait(CALL_LIMIT):
+                threading.Event().wait(0.3)  # the third item comes 0.3 s after drain starts reading
+                real.put(3)
+
+        producer = threading.Thread(target=late_producer, daemon=True)
+        producer.start()
+        try:
+            got = call_with_timeout(ipc.drain, spy, 2.0, timeout=CALL_LIMIT + 5)
+        except (Blocked, NotImplementedError) as exc:
+            pytest.fail(_explain(exc, "drain"), pytrace=False)
+        finally:
+            producer.join(CALL_LIMIT)
+            real.close()
+        assert got == [1, 2, 3], (
+            f"drain(q, wait=2.0) returned {got}, but a third item came 0.3 s after it started: wait up to `wait` "
+            "seconds for each next item before deciding there is none"
+        )
+
+    def test_drain_of_an_empty_queue_returns_after_wait(self, ipc):
+        real = _one_queue()
+        spy = SpyQueue(real)
+        try:
+            got = call_with_timeout(ipc.drain, spy, 0.2, timeout=CALL_LIMIT)
+        except (Blocked, NotImplementedError) as exc:
+            pytest.fail(_explain(exc, "drain"), pytrace=False)
+        finally:
+            real.close()
+        assert got == [], f"drain(q, 0.2) of a queue nobody puts on returned {got!r}, expected []"
+
+    def test_drain_raises_for_an_item_it_cannot_take(self, ipc):
+        real = _one_queue()
+        real.put(1)
+        real.put(Broken())
+        real.put(3)
+        spy = SpyQueue(real)
+        try:
+            kind, value = "returned", call_with_timeout(ipc.drain, spy, 1.0, timeout=CALL_LIMIT + 5)
+        except (Blocked, NotImplementedError) as exc:
+            pytest.fail(_explain(exc, "drain"), pytrace=False)
+        except Exception as exc:  # noqa: BLE001 - inspected below
+            kind, value = "raised", exc
+        finally:
+            real.close()
+        assert kind == "raised" and isinstance(value, CannotUnpickle), (
+            f"the second of 3 items cannot be unpickled (get() raises CannotUnpickle), and drain "
+            f"{'returned ' + repr(value) if kind == 'returned' else 'raised ' + repr(value)}: catch only queue.Empty, "
+            "so that a real error is raised instead of a list that silently lacks an item"
+        )

@@ -4,7 +4,9 @@ Every test runs its own ``asyncio.run`` in a helper thread (``async_probes.run_a
 by a few seconds although a correct solution needs milliseconds. Concurrency is measured with
 in-flight counters, which are exact under asyncio (tasks only switch at ``await``); ``time.sleep``
 raises when called inside a running loop; fetches record whether they were cancelled, and the
-tests look for leftover tasks right after the call under test returns.
+tests look for leftover tasks right after the call under test returns. For ``Service`` the
+``watch`` fixture records the student's ``asyncio.sleep`` calls (polling) and makes a
+``threading.Event.wait`` inside a running loop raise at once.
 """
 
 from __future__ import annotations
@@ -12,11 +14,20 @@ from __future__ import annotations
 import asyncio
 import socket
 import struct
+import sys
+import threading
 
 import pytest
 
 from grader.probes import load_student
-from grader.probes.async_probes import TIMEOUT_ERRORS, CancelRecorder, contains, leftover_tasks, run_async
+from grader.probes.async_probes import (
+    TIMEOUT_ERRORS,
+    BlockingCallError,
+    CancelRecorder,
+    contains,
+    leftover_tasks,
+    run_async,
+)
 from grader.probes.inflight import InFlight
 
 LIMIT = 2.0  # seconds any single run may take; a correct solution needs a few milliseconds
@@ -1379,4 +1390,335 @@ class TestWithTimeout:
         )
         assert outcome[0] == "cancelled", (
             f"with_timeout was cancelled by its caller, and it {describe(outcome)}: let the CancelledError propagate"
+        )
+
+
+
+# --------------------------------------------------------------------------- service_ready
+class InitFailed(Exception):
+    """What the tests' init raises (not a RuntimeError: the stub's NotImplementedError is one)."""
+
+
+class Watch:
+    """What the student's code did while the test ran: its asyncio.sleep calls (polling)."""
+
+    def __init__(self):
+        self.sleeps: list = []
+
+
+def _called_from_student(depth):
+    return sys._getframe(depth + 1).f_globals.get("__name__") == "async_tasks"
+
+
+@pytest.fixture
+def watch(monkeypatch):
+    """Records every ``asyncio.sleep`` the student's module calls, and makes a ``threading.Event``
+    wait it calls inside a running event loop raise BlockingCallError (it would freeze the loop)."""
+    seen = Watch()
+    real_sleep, real_wait = asyncio.sleep, threading.Event.wait
+
+    def sleep(delay, *args, **kwargs):
+        if _called_from_student(1):
+            seen.sleeps.append(delay)
+        return real_sleep(delay, *args, **kwargs)
+
+    def wait(self, timeout=None):
+        if _called_from_student(1):
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                pass
+            else:
+                raise BlockingCallError(
+                    "threading.Event.wait() was called inside a running event loop: it blocks every task until "
+                    "it returns, start() included. Use an asyncio.Event and `await event.wait()`"
+                )
+        return real_wait(self, timeout)
+
+    monkeypatch.setattr(asyncio, "sleep", sleep)
+    monkeypatch.setattr(threading.Event, "wait", wait)
+    return seen
+
+
+def state(task):
+    """``("waiting", None)``, ``("returned", value)``, ``("raised", exc)`` or ``("cancelled", None)``;
+    a BlockingCallError the task raised is raised here, with its own message."""
+    if not task.done():
+        return "waiting", None
+    if task.cancelled():
+        return "cancelled", None
+    if isinstance(task.exception(), BlockingCallError):
+        raise task.exception()
+    if task.exception() is not None:
+        return "raised", task.exception()
+    return "returned", task.result()
+
+
+class GatedInit:
+    """An async ``init()`` that waits at ``gate`` until the test opens it, then returns ``value``
+    or raises ``error``; it records whether it was cancelled."""
+
+    def __init__(self, value="config", error=None):
+        self.value, self.error = value, error
+        self.gate = asyncio.Event()
+        self.calls = 0
+        self.outcome = None
+
+    async def __call__(self):
+        self.calls += 1
+        try:
+            await self.gate.wait()
+        except asyncio.CancelledError:
+            self.outcome = "cancelled"
+            raise
+        if self.error is not None:
+            self.outcome = "raised"
+            raise self.error
+        self.outcome = "returned"
+        return self.value
+
+
+async def clean_up(*tasks):
+    """Cancel what a failing solution left waiting, so the run ends."""
+    tasks = [t for t in tasks if not t.done()]
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        await asyncio.wait(tasks, timeout=STEP)
+
+
+def no_polling(watch):
+    assert not watch.sleeps, (
+        f"ready() called asyncio.sleep({watch.sleeps[0]!r}) while it waited: it polls. A waiting task must be "
+        "suspended until start() has finished: wait on an asyncio.Event (`await event.wait()`) that start() sets"
+    )
+
+
+class TestServiceReady:
+    def test_tasks_already_waiting_wake_when_start_finishes(self, async_tasks, watch):
+        service = async_tasks.Service()  # made outside any event loop
+
+        async def main():
+            init = GatedInit("config")
+            waiters = [asyncio.create_task(service.ready()) for _ in range(3)]
+            waiters += [asyncio.create_task(service.ready(30)) for _ in range(2)]
+            starter = None
+            try:
+                await settle()
+                before = [state(w)[0] for w in waiters]
+                starter = asyncio.create_task(service.start(init))
+                await settle()
+                during = [state(w)[0] for w in waiters]
+                init.gate.set()
+                await settle()
+                return before, during, state(starter), [state(w) for w in waiters], len(leftover_tasks())
+            finally:
+                await clean_up(*waiters, *([starter] if starter else []))
+
+        before, during, started, after, leftover = run_async(main, limit=LIMIT,
+                                                             what="5 tasks waiting in ready() while start() runs")
+        no_polling(watch)
+        assert before == ["waiting"] * 5, (
+            f"5 tasks called ready() before start() was called, and {5 - before.count('waiting')} of them returned "
+            "or raised at once: ready() waits until the service is ready"
+        )
+        assert during == ["waiting"] * 5, (
+            f"{5 - during.count('waiting')} of 5 tasks waiting in ready() returned or raised while init() was still "
+            "running: the service is ready only once start() has finished"
+        )
+        assert started == ("returned", "config"), f"start(init) {describe(started)}, expected it to return 'config'"
+        woken = sum(s == ("returned", None) for s in after)
+        assert woken == 5, (
+            f"start() finished, and 20 turns of the loop later only {woken} of the 5 tasks already waiting in ready() "
+            f"had returned None ({[describe(s) if s[0] != 'waiting' else 'waiting' for s in after]}): every task "
+            "waiting must wake as soon as start() has finished"
+        )
+        assert leftover == 0, f"{leftover} task(s) were still running after every ready() had returned"
+
+    def test_a_task_asking_after_the_start_passes_at_once(self, async_tasks, watch):
+        service = async_tasks.Service()
+
+        async def main():
+            init = GatedInit("config")
+            early = asyncio.create_task(service.ready())
+            starter = asyncio.create_task(service.start(init))
+            late = []
+            try:
+                await settle()
+                init.gate.set()
+                await settle()
+                started = state(starter)
+                late = [asyncio.create_task(service.ready()) for _ in range(3)]
+                await settle()
+                late.append(asyncio.create_task(service.ready(30)))  # one more, once the others are through
+                await settle()
+                return started, state(early), [state(t) for t in late]
+            finally:
+                await clean_up(early, starter, *late)
+
+        started, early, late = run_async(main, limit=LIMIT, what="ready() called after start() finished")
+        no_polling(watch)
+        assert started == ("returned", "config"), f"start(init) {describe(started)}, expected it to return 'config'"
+        assert early == ("returned", None), f"the task that waited in ready() during the start {describe(early)}"
+        still = sum(s[0] == "waiting" for s in late)
+        assert still == 0, (
+            f"once start() had finished, {still} of 4 later ready() calls were still waiting 20 turns of the loop "
+            "later: the service stays ready, so a task that asks afterwards must pass at once (an Event stays set "
+            "until someone clear()s it)"
+        )
+        assert late == [("returned", None)] * 4, f"the later ready() calls ended {[describe(s) for s in late]}"
+
+    def test_each_service_has_its_own_state(self, async_tasks, watch):
+        first, second = async_tasks.Service(), async_tasks.Service()
+
+        async def main():
+            init_first, init_second = GatedInit("first"), GatedInit("second")
+            waiting_first = asyncio.create_task(first.ready())
+            waiting_second = asyncio.create_task(second.ready())
+            start_first = asyncio.create_task(first.start(init_first))
+            start_second = None
+            try:
+                await settle()
+                init_first.gate.set()
+                await settle()
+                after_first = (state(start_first), state(waiting_first), state(waiting_second))
+                timed = await settled_call(second.ready(0.05), "second.ready(0.05)")
+                start_second = asyncio.create_task(second.start(init_second))
+                init_second.gate.set()
+                await settle()
+                return after_first, timed, state(start_second), state(waiting_second)
+            finally:
+                await clean_up(waiting_first, waiting_second, start_first, *([start_second] if start_second else []))
+
+        after_first, timed, started_second, second_waiter = run_async(main, limit=LIMIT,
+                                                                      what="two services, started one after the other")
+        no_polling(watch)
+        started_first, first_waiter, second_early = after_first
+        assert started_first == ("returned", "first"), f"first.start(init) {describe(started_first)}"
+        assert first_waiter == ("returned", None), f"a task waiting in first.ready() {describe(first_waiter)} " \
+            "once first.start() had finished"
+        assert second_early == ("waiting", None), (
+            f"only the first of two services was started, and a task waiting in second.ready() "
+            f"{describe(second_early)}: each Service needs an Event of its own (made in __init__, not one shared "
+            "at import time or by the class)"
+        )
+        assert timed[0] == "raised" and isinstance(timed[1], TimeoutError), (
+            f"second.ready(0.05) before the second service was started {describe(timed)}, expected TimeoutError"
+        )
+        assert started_second == ("returned", "second") and second_waiter == ("returned", None), (
+            f"once second.start() had finished (it {describe(started_second)}), the task waiting in second.ready() "
+            f"was {describe(second_waiter) if second_waiter[0] != 'waiting' else 'still waiting'}"
+        )
+
+    def test_a_failed_start_reaches_every_task_waiting(self, async_tasks, watch):
+        service = async_tasks.Service()
+        error = InitFailed("the set-up failed")
+
+        async def main():
+            init = GatedInit(error=error)
+            waiters = [asyncio.create_task(service.ready()) for _ in range(2)]
+            waiters.append(asyncio.create_task(service.ready(30)))
+            starter = asyncio.create_task(service.start(init))
+            later = None
+            try:
+                await settle()
+                init.gate.set()
+                await settle()
+                later = asyncio.create_task(service.ready(30))
+                await settle()
+                return state(starter), [state(w) for w in waiters], state(later)
+            finally:
+                await clean_up(starter, *waiters, *([later] if later else []))
+
+        started, waiting, later = run_async(main, limit=LIMIT, what="ready() while init() fails")
+        no_polling(watch)
+        assert started[0] == "raised" and started[1] is error, (
+            f"init() raised {error!r}, and start(init) {describe(started)}: let init's exception propagate"
+        )
+        still = sum(s[0] == "waiting" for s in waiting)
+        assert still == 0, (
+            f"init() failed, and 20 turns of the loop later {still} of the 3 tasks already waiting in ready() were "
+            "still waiting: a failed start must wake them too (signal in a `finally`), or they wait for ever"
+        )
+        assert all(s[0] == "raised" and s[1] is error for s in waiting), (
+            f"init() raised {error!r}, and the tasks waiting in ready() ended {[describe(s) for s in waiting]}: "
+            "ready() must raise init's exception when the start failed, not return as if the service were ready"
+        )
+        assert later[0] == "raised" and later[1] is error, (
+            f"after the failed start, a new ready(30) call {describe(later) if later[0] != 'waiting' else 'waited'}: "
+            f"it must raise {error!r} at once"
+        )
+
+    def test_a_timeout_changes_nothing_for_the_others(self, async_tasks, watch):
+        service = async_tasks.Service()
+
+        async def main():
+            init = GatedInit("config")
+            patient = asyncio.create_task(service.ready())
+            starter = asyncio.create_task(service.start(init))
+            try:
+                await settle()
+                before = leftover_tasks()
+                timed = await settled_call(service.ready(0.05), "ready(0.05) while init() runs")
+                left = len(leftover_tasks() - before)
+                init_state, patient_state = init.outcome, state(patient)
+                init.gate.set()
+                await settle()
+                return timed, left, init_state, patient_state, state(starter), state(patient)
+            finally:
+                await clean_up(patient, starter)
+
+        timed, left, init_state, patient_early, started, patient = run_async(
+            main, limit=LIMIT, what="ready(0.05) timing out while init() runs")
+        no_polling(watch)
+        assert timed[0] == "raised" and isinstance(timed[1], TimeoutError), (
+            f"the service was not ready within 0.05 s, and ready(0.05) {describe(timed)}: raise the built-in "
+            "TimeoutError (on 3.10 asyncio.wait_for raises asyncio.TimeoutError, which is not one: catch it and "
+            "raise TimeoutError)"
+        )
+        assert left == 0, (
+            f"ready(0.05) raised TimeoutError and left {left} task(s) of its own still running: cancel and await "
+            "what it started (asyncio.wait_for(event.wait(), timeout) does it for you)"
+        )
+        assert init_state is None and started == ("returned", "config"), (
+            f"a ready(0.05) call timed out while init() ran, and init() was then {init_state or 'still running'}, "
+            f"start(init) {describe(started)}: a waiter's timeout must cancel only its own wait, never the start"
+        )
+        assert patient_early == ("waiting", None) and patient == ("returned", None), (
+            f"another task waiting in ready() {describe(patient_early) if patient_early[0] != 'waiting' else 'waited'} "
+            f"when ready(0.05) timed out, and {describe(patient) if patient[0] != 'waiting' else 'was still waiting'} "
+            "once start() had finished: one waiter's timeout must not change anything for the others"
+        )
+
+    def test_a_cancelled_task_leaves_nothing_behind(self, async_tasks, watch):
+        service = async_tasks.Service()
+
+        async def main():
+            init = GatedInit("config")
+            patient = asyncio.create_task(service.ready())
+            victim = asyncio.create_task(service.ready(30))
+            starter = None
+            try:
+                await settle()
+                before = leftover_tasks() - {victim}
+                victim.cancel()
+                await asyncio.wait({victim}, timeout=STEP)
+                left = len(leftover_tasks() - before)
+                starter = asyncio.create_task(service.start(init))
+                init.gate.set()
+                await settle()
+                return state(victim), left, state(patient), state(starter)
+            finally:
+                await clean_up(patient, victim, *([starter] if starter else []))
+
+        victim, left, patient, started = run_async(main, limit=LIMIT, what="a task cancelled in ready()")
+        no_polling(watch)
+        assert victim == ("cancelled", None), f"a task cancelled while it waited in ready(30) {describe(victim)}"
+        assert left == 0, (
+            f"a task waiting in ready(30) was cancelled and left {left} task(s) of its own still running: whatever "
+            "ready() starts must be cancelled and awaited however it ends (asyncio.wait_for does it for you)"
+        )
+        assert started == ("returned", "config") and patient == ("returned", None), (
+            f"after one waiter was cancelled, start(init) {describe(started)} and the other task waiting in ready() "
+            f"{describe(patient) if patient[0] != 'waiting' else 'was still waiting'}"
         )
