@@ -1,6 +1,7 @@
-"""Pool: apply_async, callbacks, close/join, map_async with a deadline, imap.
+"""Pool: apply_async, callbacks, close/join, map_async with a deadline, imap; joblib's Parallel.
 
-Six small functions, each running ``func`` over ``items`` (or pairs) in a ``multiprocessing.Pool``:
+Six small functions, each running ``func`` over ``items`` (or pairs) in a ``multiprocessing.Pool``,
+and one that runs it with joblib:
 
 * ``parallel_apply``       submit everything with apply_async, close(), join(), collect in order.
 * ``apply_with_callbacks`` collect results and errors through callback / error_callback.
@@ -10,9 +11,10 @@ Six small functions, each running ``func`` over ``items`` (or pairs) in a ``mult
                            (maxtasksperchild), fed pairs of arguments with starmap.
 * ``checked_results``      fix this program: a failing task's exception vanishes; make it reach the
                            caller at once.
+* ``joblib_map``           joblib's Parallel and delayed, in worker processes or worker threads.
 
-Every function takes ``ctx=None`` and uses ``ctx = ctx or multiprocessing.get_context()``, then
-only ``ctx.Pool(...)``, so the tests can run it under fork, spawn and forkserver. ``func`` is
+Every Pool function takes ``ctx=None`` and uses ``ctx = ctx or multiprocessing.get_context()``,
+then only ``ctx.Pool(...)``, so the tests can run it under fork, spawn and forkserver. ``func`` is
 always a picklable module-level function (or a functools.partial of one).
 """
 
@@ -164,3 +166,25 @@ def checked_results(func, items, processes=2, ctx=None) -> list:
     pool.close()
     pool.join()
     return results
+
+
+def joblib_map(func, items, n_jobs=2, prefer="processes") -> list:
+    """Return ``[func(x) for x in items]``, computed by joblib's ``Parallel`` with ``n_jobs`` workers.
+
+    * Every ``func(x)`` runs in one of joblib's workers, never in the thread that called
+      ``joblib_map``: ``n_jobs`` calls at the same time when there are that many items, and never
+      more (``n_jobs`` is a positive int).
+    * ``prefer="processes"`` (CPU-bound work): the calls run in worker processes.
+      ``prefer="threads"`` (I/O-bound work): they run in worker threads of this process. Any other
+      value raises ``ValueError`` before any call runs.
+    * Return a list of the results in input order, whatever order the calls finish in.
+    * If a call raises, ``joblib_map`` raises that exception, with its own type and message.
+
+    ``func`` is a module-level function (or a functools.partial of one), so that worker processes
+    can import it.
+
+    >>> joblib_map(abs, [-3, 1, -2])
+    [3, 1, 2]
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()

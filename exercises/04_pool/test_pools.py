@@ -1,8 +1,9 @@
 """Visible tests for 04_pool. Run them with:  pytest exercises/04_pool
 
-Each test runs once per start method (fork, spawn, forkserver where available). The worker
+Each Pool test runs once per start method (fork, spawn, forkserver where available). The worker
 functions are built-ins (abs, int, time.sleep) and Manager proxies, because a pool can only run
-functions its worker processes can import. The grader's hidden tests check more than these.
+functions its worker processes can import. (joblib pickles functions with cloudpickle, which also
+sends a lambda to its worker processes.) The grader's hidden tests check more than these.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pools import (
     apply_with_callbacks,
     checked_results,
     imap_in_order,
+    joblib_map,
     map_with_deadline,
     parallel_apply,
     run_with_setup,
@@ -154,3 +156,41 @@ class TestCheckedResults:
         with pytest.raises(ValueError):
             result = call(checked_results, int, ["1", "x", "3"], ctx=ctx)
             pytest.fail(f"int('x') raised ValueError in a worker, but checked_results returned {result!r}")
+
+
+@pytest.fixture
+def stop_joblib_workers():
+    """joblib keeps its worker processes alive for the next Parallel call; stop them after each test."""
+    yield
+    from joblib.externals.loky import get_reusable_executor
+
+    get_reusable_executor(reuse=True).shutdown(wait=True, kill_workers=True)
+
+
+@pytest.mark.usefixtures("stop_joblib_workers")
+@pytest.mark.parametrize("prefer", ["threads", "processes"])
+class TestJoblibMap:
+    def test_results_in_input_order(self, prefer):
+        out = call(joblib_map, abs, [-3, 1, -2, 5], n_jobs=2, prefer=prefer)
+        assert out == [3, 1, 2, 5], "expected a list of the results in input order"
+
+    def test_error_reaches_the_caller(self, prefer):
+        with pytest.raises(ValueError, match="invalid literal"):
+            call(joblib_map, int, ["1", "x", "3"], n_jobs=2, prefer=prefer)
+
+    def test_n_jobs_calls_run_at_the_same_time(self, prefer, manager):
+        # Each call is barrier.wait(5.0): it returns only once all 3 calls are waiting together.
+        barrier = manager.Barrier(3)
+        try:
+            out = call(joblib_map, barrier.wait, [5.0, 5.0, 5.0], n_jobs=3, prefer=prefer)
+        except threading.BrokenBarrierError:
+            pytest.fail("the 3 calls never ran at the same time: pass n_jobs to Parallel, and delayed(func)(x)")
+        assert sorted(out) == [0, 1, 2]
+
+    def test_prefer_picks_threads_or_processes(self, prefer):
+        # A lambda: joblib's cloudpickle sends it to worker processes too.
+        pids = call(joblib_map, lambda x: os.getpid(), range(4), n_jobs=2, prefer=prefer)
+        if prefer == "threads":
+            assert set(pids) == {os.getpid()}, "prefer='threads' should run the calls in threads of this process"
+        else:
+            assert os.getpid() not in pids, "prefer='processes' should run the calls in worker processes"

@@ -33,7 +33,7 @@ version = "{__version__}"
 description = "Student tools for the concurrency course: grader check."
 requires-python = ">=3.10"
 dependencies = ["pytest>=8.0", "pytest-timeout>=2.3", "pydantic>=2.5", "PyYAML>=6.0", "rich>=13.0",
-                "psutil>=5.9", "gevent>=24.2", "watchfiles>=0.21"]
+                "psutil>=5.9", "gevent>=24.2", "watchfiles>=0.21", "joblib>=1.3"]
 
 [project.scripts]
 grader = "grader.cli:main"

@@ -6,7 +6,10 @@ consumption with an Event the last task waits for, and a hang (a mutant that nev
 costs a bounded wait, never the per-test timeout. ``run_with_setup`` is watched from both sides:
 its setup() logs the pid of every process it runs in, each task returns the pid of the worker that
 ran it and the resource that worker was set up with, and a spy on ``Pool.Process`` sees a worker
-die at once when the initializer raises (the pool would replace it forever).
+die at once when the initializer raises (the pool would replace it forever). ``joblib_map`` is
+watched the same way without a ctx (joblib picks its own workers): its tasks say which process and
+thread ran them, meet at a barrier of n_jobs parties, count the calls in flight, and raise at once
+when they run in the calling thread; joblib's reusable loky workers are stopped after each test.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ from collections import Counter
 
 import pytest
 
-from grader.probes import call_with_timeout, load_student, pool_probes, tasks
+from grader.probes import call_with_timeout, joblib_probes, load_student, pool_probes, tasks
 from grader.probes.pool_spy import pool_spy
+from grader.probes.student import wait_until
 
 CALL_LIMIT = 15.0  # backstop for calls that finish in well under 2 s when correct
 BARRIER_WAIT = 5.0  # the correct solution meets the barrier in ~0.01-0.5 s (spawn, loaded box)
@@ -593,3 +597,187 @@ class TestCheckedResults:
         assert "join" in spy.methods(), "join() the pool after terminate(), so no worker is left behind"
         left = [p for p in multiprocessing.active_children() if p.pid not in before]
         assert not left, f"{len(left)} worker process(es) still running after checked_results raised"
+
+
+JOBLIB_LIMIT = 30.0  # backstop: the correct joblib_map returns in well under 3 s (loky starts a worker in ~0.3 s)
+JOBLIB_BARRIER = 5.0  # the correct solution meets the barrier in ~0.3 s (loky workers starting, loaded box: ~2 s)
+JOBLIB_HOLD = 2.0  # each of the first n_jobs calls waits this long for an extra worker to show up
+PREFERS = ("threads", "processes")
+
+
+@pytest.fixture
+def joblib_workers():
+    """Stop joblib's reusable loky executor after the test.
+
+    loky keeps its worker processes for the next Parallel call; the plugin's leak check (torn down
+    after this fixture, being autouse) would take them for children the submission left behind.
+    """
+    yield
+    joblib_probes.stop_loky_workers()
+
+
+@pytest.fixture
+def parallel_calls(monkeypatch):
+    """Every joblib ``Parallel`` object called (``Parallel(...)(tasks)``), in call order."""
+    joblib = pytest.importorskip("joblib")
+    calls = []
+    real = joblib.Parallel.__call__
+
+    def spy(self, iterable):
+        calls.append(self)
+        return real(self, iterable)
+
+    monkeypatch.setattr(joblib.Parallel, "__call__", spy)
+    return calls
+
+
+def _joblib_map(pools, func, items, *, limit=JOBLIB_LIMIT, **kwargs):
+    """Call ``pools.joblib_map`` in a thread marked as the caller; name a call that ran in that thread."""
+    box = {}
+
+    def target():
+        with joblib_probes.caller():
+            try:
+                box["value"] = pools.joblib_map(func, items, **kwargs)
+            except BaseException as exc:  # noqa: BLE001 - re-raised below
+                box["error"] = exc
+
+    thread = threading.Thread(target=target, name="call-joblib_map", daemon=True)
+    thread.start()
+    thread.join(limit)
+    if thread.is_alive():
+        pytest.fail(f"joblib_map() did not return within {limit:g} s", pytrace=False)
+    error = box.get("error")
+    if isinstance(error, joblib_probes.RanInCaller):
+        pytest.fail(
+            "func(x) ran in the thread that called joblib_map, not in one of joblib's workers: give "
+            "Parallel the call to make, delayed(func)(x), and let Parallel run it (delayed(func(x)) calls "
+            "func at once, in your thread; so do a plain loop and n_jobs=1)",
+            pytrace=False,
+        )
+    if error is not None:
+        raise error
+    out = box.get("value")
+    if type(out) is not list:
+        pytest.fail(
+            f"joblib_map must return a list, got {type(out).__name__}: Parallel(...)(...) returns a list "
+            "unless return_as asks for a generator",
+            pytrace=False,
+        )
+    return out
+
+
+@pytest.mark.usefixtures("joblib_workers")
+class TestJoblibMap:
+    @pytest.mark.parametrize("prefer", PREFERS)
+    def test_a_list_in_input_order_from_parallel(self, pools, manager, parallel_calls, prefer):
+        # Item 0 finishes only after another item has: completion order is not input order.
+        func = functools.partial(joblib_probes.finish_first_last, manager.Event(), 5.0, 0.3)
+        out = _joblib_map(pools, func, [0, 1, 2, 3], n_jobs=2, prefer=prefer)
+        assert out == [0, 1, 4, 9], (
+            f"expected [0, 1, 4, 9] (input order; item 0 finished last), got {out!r}: Parallel returns the "
+            "results in input order, return_as='generator_unordered' in completion order"
+        )
+        assert parallel_calls, (
+            "joblib_map did not call a joblib Parallel object: compute the results with "
+            "Parallel(n_jobs=..., prefer=...)(delayed(func)(x) for x in items)"
+        )
+
+    @pytest.mark.parametrize("prefer", PREFERS)
+    def test_n_jobs_calls_run_at_the_same_time_where_prefer_says(self, pools, manager, prefer):
+        n_jobs = 3
+        barrier = manager.Barrier(n_jobs)
+        func = functools.partial(joblib_probes.where, barrier, JOBLIB_BARRIER)
+        try:
+            out = _joblib_map(pools, func, range(n_jobs), n_jobs=n_jobs, prefer=prefer)
+        except threading.BrokenBarrierError:
+            pytest.fail(
+                f"with n_jobs={n_jobs} and {n_jobs} items, the {n_jobs} calls never ran at the same time (each "
+                f"waited {JOBLIB_BARRIER:g} s for the others): pass the n_jobs you were given to Parallel, in one "
+                "Parallel call for all the items (n_jobs=-1 means as many as the CPUs)",
+                pytrace=False,
+            )
+        assert [x for x, _, _ in out] == list(range(n_jobs)), f"expected the items {list(range(n_jobs))!r}, got {out!r}"
+        pids = {pid for _, pid, _ in out}
+        threads = {(pid, ident) for _, pid, ident in out}
+        if prefer == "threads":
+            assert pids == {os.getpid()}, (
+                "prefer='threads' must run the calls in worker threads of this process, they ran in "
+                f"{len(pids - {os.getpid()})} other process(es): pass prefer to Parallel (its default "
+                "backend, loky, runs worker processes)"
+            )
+        else:
+            assert os.getpid() not in pids, (
+                "prefer='processes' must run the calls in worker processes, they ran in threads of this "
+                "process: pass prefer to Parallel (backend='threading' always runs threads)"
+            )
+        assert len(threads) == n_jobs, (
+            f"the {n_jobs} calls ran in {len(threads)} worker(s), expected {n_jobs}"
+        )
+
+    def test_never_more_than_n_jobs_calls_at_once(self, pools):
+        counter = joblib_probes.InFlight(limit=2, hold=JOBLIB_HOLD)
+        func = functools.partial(joblib_probes.InFlight.count, counter.name)
+        try:
+            out = _joblib_map(pools, func, [0, 1, 2, 3], n_jobs=2, prefer="threads")
+        finally:
+            counter.close()
+        assert [x for x, _ in out] == [0, 1, 2, 3], f"expected the items [0, 1, 2, 3] in input order, got {out!r}"
+        assert counter.calls == 4, (
+            f"prefer='threads' must run the calls in worker threads of this process, only {counter.calls} of "
+            "the 4 ran in this process: pass prefer to Parallel"
+        )
+        assert counter.peak <= 2, (
+            f"{counter.peak} calls ran at the same time with n_jobs=2: joblib must start n_jobs workers, "
+            "no more (not n_jobs=-1, all the CPUs, nor one worker per item)"
+        )
+
+    @pytest.mark.parametrize("prefer", PREFERS)
+    def test_a_failing_call_raises_its_own_exception(self, pools, prefer):
+        before = set(threading.enumerate())
+        func = functools.partial(joblib_probes.fail_on, 2)
+        try:
+            out = _joblib_map(pools, func, range(5), n_jobs=2, prefer=prefer)
+        except ValueError as exc:
+            assert str(exc) == "bad item 2", f"expected ValueError('bad item 2'), got {exc!r}"
+        except Exception as exc:  # noqa: BLE001 - reported as the wrong exception
+            pytest.fail(
+                f"the call for item 2 raised ValueError('bad item 2'), but joblib_map raised "
+                f"{type(exc).__name__}: {exc}. Let the call's own exception through (Parallel re-raises it), "
+                "do not wrap it",
+                pytrace=False,
+            )
+        else:
+            pytest.fail(
+                f"the call for item 2 raised ValueError('bad item 2'), but joblib_map returned {out!r}: the "
+                "exception was lost. Do not catch it, in the worker or around Parallel",
+                pytrace=False,
+            )
+        if prefer == "threads":
+            def left():
+                return [t for t in threading.enumerate() if t not in before and t.name != "call-joblib_map"]
+
+            assert wait_until(lambda: not left(), 5.0), (
+                f"{len(left())} worker thread(s) still running 5 s after joblib_map raised"
+            )
+
+    def test_an_unknown_prefer_raises_value_error(self, pools):
+        counter = joblib_probes.InFlight(limit=10, hold=0.0)
+        func = functools.partial(joblib_probes.InFlight.count, counter.name)
+        try:
+            out = _joblib_map(pools, func, [0, 1], n_jobs=2, prefer="thread")
+        except ValueError:
+            out = None
+        except Exception as exc:  # noqa: BLE001 - reported as the wrong exception
+            pytest.fail(f"prefer='thread' (a typo) should raise ValueError, got {type(exc).__name__}: {exc}",
+                        pytrace=False)
+        else:
+            pytest.fail(
+                f"prefer='thread' (a typo) should raise ValueError, joblib_map returned {out!r}: pass prefer to "
+                "Parallel, which checks it (an if/else that turns anything but 'threads' into processes hides "
+                "the typo)",
+                pytrace=False,
+            )
+        finally:
+            counter.close()
+        assert counter.calls == 0, f"prefer='thread' raised ValueError, but only after {counter.calls} call(s) ran"
