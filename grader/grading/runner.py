@@ -106,12 +106,11 @@ class TopicRunner:
         the ids, their outcomes, and why collecting failed (or ``""``). For the visible suite,
         whose tests may import the student's module at the top as plain pytest allows; the hidden
         suite's ids come from a manifest taken with no student code present."""
-        first = self._run_once(test_file, [str(test_file)], set(), workdir, timeout, env=env, adopt=True)
-        collected, outcome = first[0].collected, first[1]
-        if collected is None or first[0].collect_errors:
-            why = "; ".join(first[0].collect_errors) or _tail(outcome.output) or "no ids reported"
+        run, outcome = self._run_once(test_file, [str(test_file)], set(), workdir, timeout, env=env, adopt=True)
+        if run.collected is None or run.collect_errors:
+            why = "; ".join(run.collect_errors) or _tail(outcome.output) or "no ids reported"
             return [], RunReport(), f"collecting {test_file.name} failed: {why}"
-        return collected, self.run(test_file, collected, workdir, timeout, env, first=first), ""
+        return run.collected, self.run(test_file, run.collected, workdir, timeout, env, first=(run, outcome)), ""
 
     def run(self, test_file: Path, ids: list[str], workdir: Path, timeout: float,
             env: dict[str, str] | None = None, exitfirst: bool = False,
