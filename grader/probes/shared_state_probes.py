@@ -278,3 +278,29 @@ def block_exists(name: str) -> bool:
     except FileNotFoundError:
         pass
     return True
+
+
+# --------------------------------------------------------------------------- shared state: processes
+
+
+def killed_by_signal(*_args) -> None:
+    """A worker's target that dies by SIGKILL (exitcode -9), as the kernel's OOM killer would."""
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@dataclass
+class ProcessFactory:
+    """Stands in for ``ctx.Process``: counts the processes made through the given ``ctx`` and, if
+    ``kill`` is set, gives process number ``kill`` (0-based) a target that dies by a signal."""
+
+    real: object
+    kill: int | None = None
+    made: int = 0
+
+    def __call__(self, *args, **kwargs):
+        if self.made == self.kill:
+            kwargs["target"] = killed_by_signal
+        self.made += 1
+        return self.real(*args, **kwargs)

@@ -29,7 +29,14 @@ from collections import Counter
 import pytest
 
 from grader.probes import call_with_timeout, load_student
-from grader.probes.shared_state_probes import BarrierChunk, ManagerFactory, RLockFactory, block_exists, shm_spy
+from grader.probes.shared_state_probes import (
+    BarrierChunk,
+    ManagerFactory,
+    ProcessFactory,
+    RLockFactory,
+    block_exists,
+    shm_spy,
+)
 from grader.probes.tally_probes import ContendedManagerFactory, GatedBatch
 
 CALL_LIMIT = 15.0  # backstop: the correct solution returns in about 1 s (spawn at load 13: ~3 s)
@@ -60,8 +67,19 @@ def rendezvous_manager(ctx, monkeypatch):
     factory.shutdown_all()
 
 
+@pytest.fixture
+def made_processes(ctx, monkeypatch):
+    """Replace ``ctx.Process`` by a factory that counts the processes made through this ctx."""
+    factory = ProcessFactory(ctx.Process)
+    monkeypatch.setattr(ctx, "Process", factory)
+    return factory
+
+
 def _method(ctx) -> str:
     return ctx.get_start_method()
+
+
+USE_CTX = "start the children with ctx.Process (the ctx you were given), not multiprocessing.Process or the default context"
 
 
 #: the start method of the tests that check one behaviour, not the start methods
@@ -151,6 +169,7 @@ class TestSharedCounter:
         factory = RLockFactory(ctx, manager.Barrier(n_procs), BARRIER_WAIT)
         monkeypatch.setattr(ctx, "RLock", factory)
         total = call_with_timeout(shared_state.shared_counter, n_procs, n_incr, ctx=ctx, timeout=CALL_LIMIT)
+        assert factory.made, f"[{_method(ctx)}] make the counter with ctx.Value (the ctx you were given)"
         assert total == n_procs * n_incr, (
             f"[{_method(ctx)}] {n_procs} processes x {n_incr} increments should give "
             f"{n_procs * n_incr}, got {total!r}: updates were lost. counter.value += 1 reads and then "
@@ -238,12 +257,45 @@ class TestShmTotal:
         _check_blocks_freed(log)
         assert total == sum(values), f"[{_method(ctx)}] expected {sum(values)}, got {total!r}"
 
-    def test_more_workers_than_values(self, shared_state, ctx, start_join_log):
+    def test_more_workers_than_values(self, shared_state, ctx, start_join_log, made_processes):
         with shm_spy() as log:
             total = call_with_timeout(shared_state.shm_total, [7, 35], 3, ctx=ctx, timeout=CALL_LIMIT)
         _check_blocks_freed(log)
         assert total == 42, f"[{_method(ctx)}] shm_total([7, 35], 3) should be 42, got {total!r}"
         _check_all_started_first(start_join_log, 3)
+        assert made_processes.made == 3, f"[{_method(ctx)}] {USE_CTX}"
+
+    @pytest.mark.parametrize(("values", "n_procs"), [([42], 3), ([1, 2, 3], 2), ([5], 1)])
+    def test_small_inputs_each_worker_in_its_own_slot(self, shared_state, values, n_procs):
+        ctx = multiprocessing.get_context(ONE_METHOD)
+        with shm_spy() as log:
+            try:
+                total = call_with_timeout(shared_state.shm_total, values, n_procs, ctx=ctx, timeout=CALL_LIMIT)
+            except RuntimeError as exc:
+                pytest.fail(f"shm_total({values}, {n_procs}) raised RuntimeError ({exc}): a worker failed. Is the "
+                            "block big enough for every value and one result slot per worker?", pytrace=False)
+        _check_blocks_freed(log)
+        assert total == sum(values), (
+            f"shm_total({values}, {n_procs}) should be {sum(values)}, got {total!r}: every worker needs a result "
+            "slot of its own after the values, and the total adds exactly those slots"
+        )
+
+    def test_a_worker_killed_by_a_signal_is_a_failure(self, shared_state, monkeypatch):
+        ctx = multiprocessing.get_context(ONE_METHOD)
+        monkeypatch.setattr(ctx, "Process", ProcessFactory(ctx.Process, kill=1))
+        with shm_spy() as log:
+            try:
+                total = call_with_timeout(shared_state.shm_total, [1, 2, 3, 4], 2, ctx=ctx, timeout=CALL_LIMIT)
+            except RuntimeError:
+                total = None
+            except Exception as exc:  # noqa: BLE001 - any other exception is the student's mistake
+                pytest.fail(f"a worker was killed by a signal (exitcode -9), so shm_total should raise RuntimeError, "
+                            f"got {type(exc).__name__}: {exc}", pytrace=False)
+        assert total is None, (
+            f"a worker was killed by a signal (exitcode -9), but shm_total returned {total!r}: a negative exitcode "
+            "is a failure too (check exitcode != 0) and must raise RuntimeError"
+        )
+        _check_blocks_freed(log)
 
     def test_a_failing_worker_raises_and_the_block_is_freed(self, shared_state):
         # The slice sum 2**62 + 2**62 does not fit in a 64-bit slot: the worker fails.

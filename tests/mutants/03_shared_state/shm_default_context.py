@@ -1,0 +1,32 @@
+"""shm_total starts its workers with multiprocessing.Process, ignoring the ctx it was given (the
+default start method runs instead of the one the caller chose).
+
+Loses: shm_total
+"""
+
+import multiprocessing
+
+
+def shm_total(values, n_procs=2, ctx=None) -> int:
+    count = len(values)
+    shm = SharedMemory(create=True, size=ITEM_SIZE * (count + n_procs))
+    try:
+        with shm.buf.cast("q") as view:
+            for index, value in enumerate(values):
+                view[index] = value
+        procs = [
+            multiprocessing.Process(target=sum_slice,
+                                    args=(shm.name, k * count // n_procs, (k + 1) * count // n_procs, count + k))
+            for k in range(n_procs)
+        ]
+        for proc in procs:
+            proc.start()
+        for proc in procs:
+            proc.join(TIMEOUT)
+        if any(proc.exitcode != 0 for proc in procs):
+            raise RuntimeError("a worker failed")
+        with shm.buf.cast("q") as view:
+            return sum(view[count:count + n_procs])
+    finally:
+        shm.close()
+        shm.unlink()
