@@ -21,6 +21,7 @@ def scan(source: str) -> list[str]:
 
 TEACHES_A_RULE = {
     "12_generators_greenlet": {"walks stack frames (.gi_frame)", "reads another frame's locals (.f_locals)"},
+    "14_asyncio": {"changes signal handlers (the grader's timeout is a signal) (signal.signal)"},
     "14b_debugging": {"uses the interpreter's crash/hang reporting (faulthandler)"},
 }
 """Topics whose subject is something the scan otherwise flags: there, and only there, it is not flagged."""

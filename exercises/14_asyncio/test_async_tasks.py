@@ -9,6 +9,10 @@ once, and looks for tasks left running after your function returns.
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
 
 import pytest
 
@@ -20,6 +24,7 @@ from async_tasks import (
     echo_server,
     first_done,
     queue_pipeline,
+    serve_until_terminated,
     shutdown,
     slow_square,
     with_timeout,
@@ -318,3 +323,60 @@ class TestServiceReady:
             return "no TimeoutError"
 
         assert run(main()) == "TimeoutError"
+
+
+SERVICE = """
+import asyncio, signal, sys
+sys.path.insert(0, sys.argv[1])
+from async_tasks import serve_until_terminated
+
+def previous(signum, frame):
+    print("the previous handler ran", flush=True)
+
+async def main():
+    jobs = asyncio.Queue()
+    for job in (1, 2, 3):
+        jobs.put_nowait(job)
+
+    async def handle(job):
+        print("started", job, flush=True)
+        if job == 2:
+            await asyncio.sleep(0.3)  # SIGTERM comes meanwhile: this job must still finish
+
+    async def cleanup():
+        print("cleanup", flush=True)
+
+    signal.signal(signal.SIGTERM, previous)
+    done = await serve_until_terminated(jobs, handle, cleanup, lambda: print("ready", flush=True))
+    print("returned", done, flush=True)
+    print("previous handler back:", signal.getsignal(signal.SIGTERM) is previous, flush=True)
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="loop.add_signal_handler is Unix-only")
+class TestServeUntilTerminated:
+    def test_sigterm_stops_gracefully(self):
+        folder = os.path.dirname(os.path.abspath(sys.modules[serve_until_terminated.__module__].__file__))
+        child = subprocess.Popen([sys.executable, "-c", SERVICE, folder], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+        try:
+            lines = []
+            while "started 2" not in lines:  # job 2 is in progress: now stop the service
+                line = child.stdout.readline()
+                assert line, f"the service ended before job 2 started: {lines}, {child.stderr.read()}"
+                lines.append(line.strip())
+            assert lines[0] == "ready", "call on_ready() once the SIGTERM handler is installed"
+            os.kill(child.pid, signal.SIGTERM)
+            out, err = child.communicate(timeout=10)
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.communicate()
+        lines += out.split("\n")
+        assert child.returncode == 0, f"exit code {child.returncode} (-15: killed by SIGTERM); {err}"
+        assert "started 3" not in lines, "no new job may start after SIGTERM"
+        assert "cleanup" in lines, "cleanup() must run"
+        assert "returned [1, 2]" in lines, "the job in progress finishes and is returned with the others"
+        assert "previous handler back: True" in lines, "put back the SIGTERM handler that was there before"

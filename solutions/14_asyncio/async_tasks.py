@@ -11,6 +11,8 @@
   shutdown that does not wait for them.
 * ``with_timeout``    await a coroutine for at most ``timeout`` seconds, its clean-up included.
 * ``Service``         a ready signal: tasks wait, with a timeout, until a start has finished.
+* ``serve_until_terminated``  a service that stops gracefully on SIGTERM: the job in progress
+  finishes, no new one starts, the clean-up runs and the previous SIGTERM handler is back.
 
 Every function here is an ``async def``: call it with ``await`` from another coroutine, or run it
 with ``asyncio.run(...)``. ``fetch`` arguments are async functions: ``await fetch(x)``.
@@ -21,6 +23,7 @@ coroutine. Everything works on Python 3.10 to 3.14.
 from __future__ import annotations
 
 import asyncio
+import signal
 
 
 async def slow_square(x, delay=0.02):
@@ -454,3 +457,55 @@ class Service:
         if self._error is not None:
             raise self._error
         ### END SOLUTION
+
+
+async def serve_until_terminated(jobs, handle, cleanup, on_ready=None):
+    """Serve jobs from the ``asyncio.Queue`` ``jobs`` until SIGTERM asks the service to stop; then
+    stop gracefully and return the jobs handled, in order.
+
+    * Install a SIGTERM handler in the running event loop with ``loop.add_signal_handler`` (Unix
+      only), then call ``on_ready()`` (a plain function, if given): the service is ready to be
+      stopped from then on.
+    * Take the jobs one at a time and ``await handle(job)`` for each; a job that ``handle`` has
+      finished counts as handled.
+    * When SIGTERM arrives, take no new job (jobs still queued stay in the queue), let the job in
+      progress finish (it is never cancelled), and stop waiting for new jobs at once if there is
+      none in progress. Then return the list of jobs handled: the process exits normally, with exit
+      code 0, instead of being killed by the signal (exit code -15).
+    * Whatever ends the service (SIGTERM, or an exception from ``handle``, which propagates; jobs
+      after the failed one are not taken), ``await cleanup()`` runs once, and the SIGTERM
+      handler is removed: the SIGTERM handler that was in place before the call is in place again
+      when it returns or raises.
+    """
+    ### BEGIN SOLUTION
+    loop = asyncio.get_running_loop()
+    stopping = asyncio.Event()
+    previous = signal.getsignal(signal.SIGTERM)  # remove_signal_handler would leave SIG_DFL
+    loop.add_signal_handler(signal.SIGTERM, stopping.set)  # runs in the loop: no race, no raise
+    handled = []
+    try:
+        if on_ready is not None:
+            on_ready()
+        stop = asyncio.ensure_future(stopping.wait())
+        try:
+            while not stopping.is_set():
+                get = asyncio.ensure_future(jobs.get())
+                await asyncio.wait({get, stop}, return_when=asyncio.FIRST_COMPLETED)
+                if not get.done():  # stopped while idle: stop waiting for a job
+                    get.cancel()
+                    await asyncio.gather(get, return_exceptions=True)
+                    break
+                job = get.result()  # taken before the signal was seen: it is in progress
+                await handle(job)  # never cancelled: SIGTERM only sets the flag
+                handled.append(job)
+        finally:
+            stop.cancel()
+            await asyncio.gather(stop, return_exceptions=True)
+    finally:
+        try:
+            await cleanup()
+        finally:
+            loop.remove_signal_handler(signal.SIGTERM)
+            signal.signal(signal.SIGTERM, previous)
+    return handled
+    ### END SOLUTION

@@ -12,10 +12,14 @@ tests look for leftover tasks right after the call under test returns. For ``Ser
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import os
+import signal
 import socket
 import struct
 import sys
 import threading
+import time
 
 import pytest
 
@@ -29,6 +33,7 @@ from grader.probes.async_probes import (
     run_async,
 )
 from grader.probes.inflight import InFlight
+from grader.probes.signal_probes import serve_child
 
 LIMIT = 2.0  # seconds any single run may take; a correct solution needs a few milliseconds
 
@@ -1722,3 +1727,216 @@ class TestServiceReady:
             f"after one waiter was cancelled, start(init) {describe(started)} and the other task waiting in ready() "
             f"{describe(patient) if patient[0] != 'waiting' else 'was still waiting'}"
         )
+
+
+# --------------------------------------------------------------------------- serve_until_terminated
+# The service runs in a spawned child (grader.probes.signal_probes.serve_child): the test never
+# signals itself. It waits for the child's reports (never a sleep), sends SIGTERM with os.kill at
+# the moment it chose, and bounds every wait. A job "in progress" stays in progress exactly until
+# the service's SIGTERM callback has run (SpyLoop), so the signal always lands mid-job.
+CHILD_START = 10.0  # seconds a spawned child may take to start and report; it needs a fraction of one
+CHILD_STEP = 5.0  # seconds a step of a correct solution may take; it needs milliseconds
+
+
+class ServiceChild:
+    """serve_until_terminated in a spawned child; ``events`` holds its reports in order."""
+
+    def __init__(self, jobs, block=None, fail=None):
+        ctx = multiprocessing.get_context("spawn")
+        self.recv, send = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=serve_child, args=(send, list(jobs), block, fail), name="service",
+                                daemon=True)
+        self.proc.start()
+        send.close()
+        self.events = []
+        self.eof = False
+
+    def _read(self, timeout):
+        if self.eof or not self.recv.poll(timeout):
+            return False
+        try:
+            self.events.append(self.recv.recv())
+        except EOFError:
+            self.eof = True
+            return False
+        return True
+
+    def wait_for(self, kind, what, timeout=CHILD_STEP, value=None):
+        """Read reports until one of ``kind`` (about ``value`` if given); fail with what was seen if
+        it does not come."""
+        def seen(e):
+            return e[0] == kind and (value is None or e[1] == value)
+
+        deadline = time.monotonic() + timeout
+        while not any(seen(e) for e in self.events):
+            left = deadline - time.monotonic()
+            if left <= 0 or not self._read(left):
+                if not self.eof and self.proc.is_alive() and left > 0:
+                    continue
+                if self.eof:
+                    self.proc.join(CHILD_STEP)
+                note = self.exit_note()
+                self.stop()
+                pytest.fail(f"{what}; the service child reported {self.story()}{note}", pytrace=False)
+        return next(e for e in self.events if seen(e))
+
+    def check_ready(self):
+        _, added, active = self.wait_for("ready", "on_ready() was never called", timeout=CHILD_START)
+        if not active:
+            self.stop()
+            if signal.SIGINT in added:
+                pytest.fail("when on_ready() was called, only a SIGINT handler was installed: a container stop, "
+                            "`kill` or systemd sends SIGTERM, so install the handler for SIGTERM", pytrace=False)
+            pytest.fail("when on_ready() was called, no SIGTERM handler was installed with "
+                        "loop.add_signal_handler(signal.SIGTERM, ...): install it first, then call on_ready(); a "
+                        "signal.signal() handler runs outside the event loop and cannot stop it safely",
+                        pytrace=False)
+
+    def terminate(self):
+        os.kill(self.proc.pid, signal.SIGTERM)
+
+    def finish(self, what):
+        """Wait for the child to exit (bounded), read every report, and check the exit code."""
+        self.proc.join(CHILD_STEP)
+        if self.proc.is_alive():
+            self.stop()
+            pytest.fail(f"{what}: the service was still running {CHILD_STEP:.0f} s later; it reported "
+                        f"{self.story()}", pytrace=False)
+        while self._read(CHILD_STEP):
+            pass
+        code = self.proc.exitcode
+        if code == -signal.SIGTERM:
+            pytest.fail(f"{what}: the service was killed by SIGTERM (exit code {code}): its SIGTERM handler was not "
+                        f"in place; it reported {self.story()}", pytrace=False)
+        crashed = [e for e in self.events if e[0] == "crashed"]
+        if crashed:
+            pytest.fail(f"{what}: the event loop stopped with {crashed[0][1]} before serve_until_terminated "
+                        f"returned (a signal.signal() handler that stops the loop or raises in it?); "
+                        f"it reported {self.story()}", pytrace=False)
+        assert code == 0, f"{what}: the service exited with code {code}; it reported {self.story()}"
+
+    def stop(self):
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(CHILD_STEP)
+
+    def exit_note(self):
+        code = self.proc.exitcode
+        if code is None:
+            return ""
+        if code == -signal.SIGTERM:
+            return " and was killed by SIGTERM (exit code -15): no SIGTERM handler was in place"
+        return f" and exited with code {code}"
+
+    def story(self):
+        shown = [e[:1] if e[0] == "ready" else e[:2] for e in self.events if e[0] != "idle"]
+        return ", ".join(" ".join(str(part) for part in e) for e in shown) or "nothing"
+
+    def kinds(self, kind):
+        return [e[1] if len(e) > 1 else None for e in self.events if e[0] == kind]
+
+    def index(self, event):
+        return self.events.index(event) if event in self.events else -1
+
+
+@pytest.fixture
+def service_child():
+    children = []
+
+    def start(jobs, block=None, fail=None):
+        child = ServiceChild(jobs, block, fail)
+        children.append(child)
+        return child
+
+    yield start
+    for child in children:
+        child.stop()
+        child.recv.close()
+
+
+def check_handler_restored(child, what):
+    after = [e for e in child.events if e[0] == "after"]
+    assert after, f"{what}: the service reported nothing after the call: {child.story()}"
+    _, still_installed, previous_back, _queued = after[0]
+    assert not still_installed, (
+        f"{what}: serve_until_terminated left its SIGTERM handler in the event loop: remove it with "
+        "loop.remove_signal_handler(signal.SIGTERM) in a `finally`"
+    )
+    assert previous_back, (
+        f"{what}: the SIGTERM handler in place before the call was not in place again afterwards: "
+        "loop.remove_signal_handler() sets SIG_DFL, not the previous handler; keep signal.getsignal(signal.SIGTERM) "
+        "before adding yours and put it back with signal.signal() after removing it"
+    )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="loop.add_signal_handler is Unix-only")
+class TestServeUntilTerminated:
+    def test_sigterm_lets_the_job_in_progress_finish_and_starts_no_new_one(self, service_child):
+        what = "SIGTERM while job 2 of [1, 2, 3, 4] was in progress"
+        child = service_child([1, 2, 3, 4], block=2)
+        child.check_ready()
+        child.wait_for("started", "job 2 never started", value=2)
+        child.terminate()
+        child.finish(what)
+        assert 2 not in child.kinds("cancelled"), (
+            f"{what}: job 2 was cancelled: a graceful stop lets the job in progress finish; the SIGTERM callback "
+            "should only tell the service to stop taking jobs (set an asyncio.Event)"
+        )
+        assert 2 not in child.kinds("no_signal"), (
+            f"{what}: the SIGTERM callback given to loop.add_signal_handler never ran: {child.story()}"
+        )
+        assert child.kinds("started") == [1, 2], (
+            f"{what}: jobs {child.kinds('started')} were started: after SIGTERM no new job may start "
+            "(jobs 3 and 4 stay in the queue)"
+        )
+        assert child.kinds("finished") == [1, 2], f"{what}: the jobs finished were {child.kinds('finished')}, not [1, 2]"
+        assert len(child.kinds("cleanup")) == 1, (
+            f"{what}: cleanup() was awaited {len(child.kinds('cleanup'))} times, expected once"
+        )
+        assert child.index(("cleanup",)) > child.index(("finished", 2)), (
+            f"{what}: cleanup() ran before the job in progress had finished: {child.story()}"
+        )
+        raised = [e for e in child.events if e[0] == "raised"]
+        assert not raised, f"{what}: serve_until_terminated raised {raised[0][1]}: {raised[0][2]}"
+        assert child.kinds("returned") == [[1, 2]], (
+            f"{what}: serve_until_terminated returned {child.kinds('returned')[0]!r}, expected the jobs handled, [1, 2]"
+        )
+        check_handler_restored(child, what)
+
+    def test_sigterm_while_waiting_for_a_job_stops_at_once(self, service_child):
+        what = "SIGTERM while the service waited for a job (job 1 done, the queue empty)"
+        child = service_child([1])
+        child.check_ready()
+        child.wait_for("idle", "the service never waited for a job in jobs.get() after job 1")
+        if child.kinds("finished") != [1]:
+            child.stop()
+            pytest.fail(f"the service waited for a new job before job 1 had finished: {child.story()}", pytrace=False)
+        child.terminate()
+        child.finish(what + " (a service that only checks for the signal between jobs waits in get() for ever)")
+        assert len(child.kinds("cleanup")) == 1, (
+            f"{what}: cleanup() was awaited {len(child.kinds('cleanup'))} times, expected once"
+        )
+        raised = [e for e in child.events if e[0] == "raised"]
+        assert not raised, f"{what}: serve_until_terminated raised {raised[0][1]}: {raised[0][2]}"
+        assert child.kinds("returned") == [[1]], (
+            f"{what}: serve_until_terminated returned {child.kinds('returned')[0]!r}, expected [1]"
+        )
+        check_handler_restored(child, what)
+
+    def test_error_in_handle_propagates_after_clean_up(self, service_child):
+        what = "handle(2) raised ValueError (jobs [1, 2, 3], no signal)"
+        child = service_child([1, 2, 3], fail=2)
+        child.check_ready()
+        child.finish(what)
+        raised = [e for e in child.events if e[0] == "raised"]
+        assert raised and raised[0][1:] == ("ValueError", "job 2 failed"), (
+            f"{what}: serve_until_terminated "
+            + (f"raised {raised[0][1]}: {raised[0][2]}" if raised else f"returned {child.kinds('returned')[:1]}")
+            + ", expected the ValueError from handle to propagate"
+        )
+        assert 3 not in child.kinds("started"), f"{what}: job 3 was started after job 2 had failed"
+        assert len(child.kinds("cleanup")) == 1, (
+            f"{what}: cleanup() was awaited {len(child.kinds('cleanup'))} times, expected once: clean up in a "
+            "`finally`, so it also runs when handle raises"
+        )
+        check_handler_restored(child, what + " (remove it in a `finally`)")
